@@ -1,0 +1,136 @@
+package io.imagehub.api;
+
+import static io.imagehub.domain.ErrorCodes.INTERNAL_ERROR;
+import static io.imagehub.domain.ErrorCodes.INVALID_ACTION;
+import static io.imagehub.domain.ErrorCodes.MISSING_PARAMETER;
+import static io.imagehub.domain.ErrorCodes.NO_SUCH_VERSION;
+import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_PROTOCOL;
+import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_REGION;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagehub.api.RequestAuthenticator.SignedRequest;
+import io.imagehub.config.ServerConfig;
+import io.imagehub.domain.AccountService.ResolvedKey;
+import io.imagehub.domain.ApiException;
+import io.imagehub.domain.CallContext;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front door, independent of the HTTP server: one signed request in, one Tencent envelope out, always.
+ * Follows the processing order of spec 1.10; every outcome, refusals and failures included, is an envelope
+ * (the SDK discards anything but HTTP 200). Logs one line per request, without secrets.
+ */
+public final class ApiGateway {
+    public static final String VERSION = "2017-03-12";
+    private static final Logger REQUEST_LOG = LoggerFactory.getLogger("imagehub.request");
+    private static final Logger LOG = LoggerFactory.getLogger(ApiGateway.class);
+
+    private final RequestAuthenticator authenticator;
+    private final ActionRegistry actions;
+    private final ServerConfig config;
+
+    /** The outcome: the envelope's bytes and its RequestId. */
+    public record Reply(String requestId, byte[] body) {
+    }
+
+    public ApiGateway(RequestAuthenticator authenticator, ActionRegistry actions, ServerConfig config) {
+        this.authenticator = authenticator;
+        this.actions = actions;
+        this.config = config;
+    }
+
+    /** {@code body} is null when it was larger than the limit (it was not read whole). */
+    public Reply handle(SignedRequest request) {
+        long start = System.nanoTime();
+        String requestId = UUID.randomUUID().toString();
+        String actionName = request.header().apply("X-TC-Action");
+        String accountId = null;
+        String outcome = "Success";
+        byte[] reply;
+        try {
+            ResolvedKey key = authenticate(request);
+            accountId = key.accountId();
+            reply = success(requestId, dispatch(request, actionName, new CallContext(requestId, key.accountId(),
+                    request.header().apply("X-TC-Region"), request.header().apply("X-TC-Language"))));
+        } catch (ApiException e) {
+            outcome = e.code();
+            reply = error(requestId, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = INTERNAL_ERROR;
+            LOG.error("request {} ({}) failed", requestId, actionName, e);
+            reply = error(requestId, INTERNAL_ERROR, "An internal error occurred; quote RequestId " + requestId + ".");
+        }
+        if (REQUEST_LOG.isInfoEnabled()) {
+            REQUEST_LOG.info("rid={} account={} action={} outcome={} ms={}", requestId, accountId, actionName, outcome,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+        return new Reply(requestId, reply);
+    }
+
+    private ResolvedKey authenticate(SignedRequest request) {
+        if (!"POST".equals(request.method()) && !"GET".equals(request.method())) {
+            throw new ApiException(UNSUPPORTED_PROTOCOL, "Only GET and POST are supported.");
+        }
+        if (request.body() == null) {
+            throw new ApiException("RequestSizeLimitExceeded",
+                    "The request body is larger than " + config.maxRequestBytes + " bytes.");
+        }
+        return authenticator.authenticate(request);
+    }
+
+    private Object dispatch(SignedRequest request, String actionName, CallContext ctx) {
+        if (actionName == null || actionName.isEmpty()) {
+            throw new ApiException(MISSING_PARAMETER, "The request is missing the header `X-TC-Action`.");
+        }
+        ActionRegistry.Action<?> action = actions.find(actionName);
+        if (action == null) {
+            throw new ApiException(INVALID_ACTION, "The action `" + actionName + "` does not exist.");
+        }
+        String version = request.header().apply("X-TC-Version");
+        if (version == null || version.isEmpty()) {
+            throw new ApiException(MISSING_PARAMETER, "The request is missing the header `X-TC-Version`.");
+        }
+        if (!VERSION.equals(version)) {
+            throw new ApiException(NO_SUCH_VERSION, "The API version `" + version + "` does not exist; use " + VERSION + ".");
+        }
+        if (action.regionRequired()) {
+            if (ctx.region() == null || ctx.region().isEmpty()) {
+                throw new ApiException(MISSING_PARAMETER, "The request is missing the header `X-TC-Region`.");
+            }
+            if (config.region(ctx.region()) == null) {
+                throw new ApiException(UNSUPPORTED_REGION, "The region `" + ctx.region() + "` is not supported.");
+            }
+        }
+        return "GET".equals(request.method())
+                ? actions.invokeTree(action, ctx, FlattenedParams.parse(request.rawQuery()))
+                : actions.invokeJson(action, ctx, request.body());
+    }
+
+    private static byte[] success(String requestId, Object result) {
+        ObjectNode response = result == null ? Json.STRICT.createObjectNode() : Json.STRICT.valueToTree(result);
+        response.put("RequestId", requestId);
+        return envelope(response);
+    }
+
+    static byte[] error(String requestId, String code, String message) {
+        ObjectNode response = Json.STRICT.createObjectNode();
+        response.putObject("Error").put("Code", code).put("Message", message);
+        response.put("RequestId", requestId);
+        return envelope(response);
+    }
+
+    private static byte[] envelope(ObjectNode response) {
+        ObjectNode root = Json.STRICT.createObjectNode();
+        root.set("Response", response);
+        try {
+            return Json.STRICT.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            return ("{\"Response\":{\"Error\":{\"Code\":\"InternalError\",\"Message\":\"response encoding failed\"},"
+                    + "\"RequestId\":\"" + UUID.randomUUID() + "\"}}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

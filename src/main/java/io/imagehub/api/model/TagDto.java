@@ -1,0 +1,4 @@
+package io.imagehub.api.model;
+
+public record TagDto(String key, String value) {
+}

@@ -1,0 +1,101 @@
+package io.imagehub.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.imagehub.domain.AccountService;
+import io.imagehub.domain.ApiException;
+import io.imagehub.domain.AuditEvent;
+import io.imagehub.domain.Credentials;
+import io.imagehub.domain.ImageService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operators' surface, separate from the Tencent API and guarded by the admin token (a bearer token compared in
+ * constant time): create accounts, read the audit trail.
+ */
+public final class AdminApi {
+    private static final int MAX_BODY = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final byte[] token;
+    private final AccountService accounts;
+    private final ImageService images;
+
+    public AdminApi(String token, AccountService accounts, ImageService images) {
+        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.accounts = accounts;
+        this.images = images;
+    }
+
+    void createAccounts(ServerRequest req, ServerResponse res) throws IOException {
+        if (!authorized(req, res)) {
+            return;
+        }
+        ObjectNode body;
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY);
+            body = (ObjectNode) JSON.readTree(bytes);
+        } catch (IOException | ClassCastException e) {
+            reply(res, Status.BAD_REQUEST_400, Map.of("Error", "the body must be a JSON object"));
+            return;
+        }
+        String name = body.path("Name").asText(null);
+        int count = body.path("Count").asInt(1);
+        try {
+            List<Credentials> created = accounts.create(name, count);
+            reply(res, Status.OK_200, created.stream().map(c -> Map.of("AccountId", c.accountId(),
+                    "SecretId", c.secretId(), "SecretKey", c.secretKey())).toList());
+        } catch (ApiException e) {
+            reply(res, Status.BAD_REQUEST_400, Map.of("Error", e.getMessage()));
+        }
+    }
+
+    void audit(ServerRequest req, ServerResponse res) throws IOException {
+        if (!authorized(req, res)) {
+            return;
+        }
+        String image = req.query().first("image").orElse(null);
+        String account = req.query().first("account").orElse(null);
+        int limit = Math.min(10_000, Math.max(1, req.query().first("limit").map(Integer::parseInt).orElse(1000)));
+        List<AuditEvent> events = images.audit(image, account, limit);
+        reply(res, Status.OK_200, events.stream().map(AdminApi::eventJson).toList());
+    }
+
+    private static Map<String, Object> eventJson(AuditEvent e) {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        m.put("Time", e.at().toString());
+        m.put("RequestId", e.requestId());
+        m.put("Actor", e.actorId());
+        m.put("Action", e.action());
+        m.put("ImageId", e.imageId());
+        m.put("Accounts", e.accounts());
+        m.put("Outcome", e.outcome());
+        m.put("Detail", e.detail());
+        return m;
+    }
+
+    private boolean authorized(ServerRequest req, ServerResponse res) throws IOException {
+        byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
+        if (MessageDigest.isEqual(given, token)) {
+            return true;
+        }
+        reply(res, Status.UNAUTHORIZED_401, Map.of("Error", "a valid admin token is required"));
+        return false;
+    }
+
+    private static void reply(ServerResponse res, Status status, Object body) throws IOException {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(JSON.writeValueAsBytes(body));
+    }
+}

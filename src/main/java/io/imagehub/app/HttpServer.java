@@ -1,0 +1,81 @@
+package io.imagehub.app;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.imagehub.api.ApiGateway;
+import io.imagehub.api.RequestAuthenticator.SignedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP edge (Helidon SE, one virtual thread per request): {@code /} is the Tencent API, {@code /healthz} and
+ * {@code /readyz} are for operators, {@code /admin/...} is the admin surface.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-TC-RequestId");
+
+    private final WebServer server;
+    private final int maxRequestBytes;
+
+    public HttpServer(String host, int port, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
+                      BooleanSupplier ready) {
+        this.maxRequestBytes = maxRequestBytes;
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .get("/healthz", (req, res) -> res.send("ok"))
+                .get("/readyz", (req, res) -> {
+                    if (ready.getAsBoolean()) {
+                        res.send("ready");
+                    } else {
+                        res.status(Status.SERVICE_UNAVAILABLE_503).send("starting");
+                    }
+                })
+                .post("/admin/accounts", admin::createAccounts)
+                .get("/admin/audit", admin::audit)
+                .any("/", (req, res) -> api(gateway, req, res));
+        this.server = WebServer.builder()
+                .host(host)
+                .port(port)
+                .routing(routing)
+                .build()
+                .start();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    private void api(ApiGateway gateway, ServerRequest req, ServerResponse res) {
+        SignedRequest signed = new SignedRequest(req.prologue().method().text(), req.prologue().query().rawValue(),
+                name -> req.headers().first(HeaderNames.create(name)).orElse(null), readBody(req));
+        ApiGateway.Reply reply = gateway.handle(signed);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(REQUEST_ID, reply.requestId());
+        res.send(reply.body());
+    }
+
+    /** The body, or null if it is larger than the limit (then only the limit plus one byte is read). */
+    private byte[] readBody(ServerRequest req) {
+        if (req.headers().contentLength().orElse(0) > maxRequestBytes) {
+            return null;
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes(maxRequestBytes + 1);
+            return body.length > maxRequestBytes ? null : body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops accepting connections; requests in flight finish first. */
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,109 @@
+package io.imagehub.app;
+
+import io.imagehub.api.ActionRegistry;
+import io.imagehub.api.ApiGateway;
+import io.imagehub.api.ImageActions;
+import io.imagehub.api.RegionActions;
+import io.imagehub.api.RequestAuthenticator;
+import io.imagehub.blob.ChunkStore;
+import io.imagehub.blob.DirectoryChunkStore;
+import io.imagehub.config.ServerConfig;
+import io.imagehub.domain.AccountService;
+import io.imagehub.domain.ImageData;
+import io.imagehub.domain.ImageService;
+import io.imagehub.domain.ImportService;
+import io.imagehub.domain.SecretCipher;
+import io.imagehub.domain.Transactions;
+import io.imagehub.jobs.ImportJob;
+import io.imagehub.jobs.JobRunner;
+import io.imagehub.store.Database;
+import io.imagehub.store.JdbcTransactions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One imagehub node: the wiring of store, domain, jobs and HTTP, started and stopped as a unit. */
+public final class Imagehub implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Imagehub.class);
+    private static final long MAX_IMAGE_BYTES = 512L << 30;
+
+    private final Database database;
+    private final JobRunner jobs;
+    private final HttpServer http;
+    private final String adminToken;
+    private volatile boolean ready;
+
+    private Imagehub(ServerConfig config) throws IOException {
+        Clock clock = Clock.systemUTC();
+        Files.createDirectories(config.dataDir);
+        this.adminToken = adminToken(config);
+        this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
+        Transactions transactions = new JdbcTransactions(database);
+        ChunkStore chunks = new DirectoryChunkStore(config.dataDir.resolve("blobs"));
+
+        AccountService accounts = new AccountService(transactions,
+                SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()), clock);
+        ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
+        ImageData imageData = new ImageData(transactions, clock);
+        this.jobs = new JobRunner(transactions,
+                Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, imageId -> chunks, MAX_IMAGE_BYTES)),
+                clock, Duration.ofSeconds(config.jobLeaseSeconds));
+        ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
+
+        ActionRegistry registry = new ActionRegistry();
+        new RegionActions(config.regions).register(registry);
+        new ImageActions(images, imports).register(registry);
+        ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
+                config.acceptUnsignedPayload), registry, config);
+
+        this.http = new HttpServer(config.host, config.port, config.maxRequestBytes, gateway,
+                new AdminApi(adminToken, accounts, images), () -> ready);
+        PublicImages.seed(transactions, config.regions, region -> chunks);
+        jobs.start(config.jobWorkers);
+        ready = true;
+    }
+
+    public static Imagehub start(ServerConfig config) throws IOException {
+        return new Imagehub(config);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** The admin token from config or env, else from {@code <data-dir>/admin-token}, created (mode 0600) if absent. */
+    private static String adminToken(ServerConfig config) throws IOException {
+        if (config.adminToken != null && !config.adminToken.isBlank()) {
+            return config.adminToken;
+        }
+        Path file = config.dataDir.resolve("admin-token");
+        if (!Files.exists(file)) {
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Files.writeString(file, HexFormat.of().formatHex(random) + "\n");
+            SecretCipher.restrictToOwner(file);
+        }
+        return Files.readString(file).trim();
+    }
+
+    /** Stops taking requests (in-flight ones finish), then stops the job workers (their jobs stay resumable). */
+    @Override
+    public void close() {
+        ready = false;
+        http.close();
+        jobs.close();
+        database.close();
+        LOG.info("imagehub stopped");
+    }
+}

@@ -1,0 +1,65 @@
+package io.imagehub.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything `imagehub serve` can be told. Defaults are the embedded set-up; a JSON file given with
+ * {@code --config} overrides them (same field names), and command-line flags override the file.
+ */
+public class ServerConfig {
+    public String host = "127.0.0.1";
+    public int port = 9000;
+    public Path dataDir = Path.of("data");
+    /** JDBC URL of the metadata store; null means the embedded H2 file database under the data dir. */
+    public String dbUrl;
+    public String dbUser = "";
+    public String dbPassword = "";
+    public int dbPoolSize = 16;
+    public int shareLimit = 50;
+    public int imageQuota = 500;
+    public int instanceQuota = 100;
+    public List<String> importAllow = new ArrayList<>();
+    public List<RegionConfig> regions = RegionConfig.defaults();
+    public long clockSkewSeconds = 300;
+    public int maxRequestBytes = 10 * 1024 * 1024;
+    public boolean acceptUnsignedPayload = true;
+    /** Workers that run durable jobs (imports, copies) on this node. */
+    public int jobWorkers = 2;
+    /** How long a claimed job is ours before another node may take it over. */
+    public long jobLeaseSeconds = 30;
+    /** Admin token; null means read it from (or create) {@code <dataDir>/admin-token}. */
+    public String adminToken;
+    /** Where the key that encrypts stored SecretKeys lives; null means {@code <dataDir>/master.key}. */
+    public Path masterKeyFile;
+
+    public static ServerConfig load(Path file) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return mapper.readerForUpdating(new ServerConfig()).readValue(file.toFile());
+    }
+
+    public String effectiveDbUrl() {
+        if (dbUrl != null) {
+            return dbUrl;
+        }
+        Path db = dataDir.toAbsolutePath().resolve("db").resolve("imagehub");
+        return "jdbc:h2:file:" + db + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    public Path effectiveMasterKeyFile() {
+        return masterKeyFile != null ? masterKeyFile : dataDir.resolve("master.key");
+    }
+
+    public RegionConfig region(String name) {
+        for (RegionConfig r : regions) {
+            if (r.region().equals(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,28 @@
+package io.imagehub.domain;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+/** Accounts and their API keys. Bound to one transaction. */
+public interface AccountRepository {
+    void insert(Account account);
+
+    Optional<Account> find(String accountId);
+
+    Optional<Account> findByName(String name);
+
+    /** The subset of {@code accountIds} that exist. */
+    Set<String> existing(Collection<String> accountIds);
+
+    /** Locks the account row until the transaction ends: serialises quota checks of one account. */
+    void lock(String accountId);
+
+    void insertKey(String secretId, String accountId, String secretKeyEncrypted);
+
+    /** The account id and encrypted secret of an enabled key. */
+    Optional<StoredKey> findKey(String secretId);
+
+    record StoredKey(String secretId, String accountId, String secretKeyEncrypted) {
+    }
+}

@@ -1,0 +1,33 @@
+package io.imagehub.domain;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * An image as stored: owned by one account in one region (or public, with no owner). Whether a caller sees it
+ * as PRIVATE_IMAGE or SHARED_IMAGE is a relation, computed by {@link ImagePolicy}, not a property.
+ *
+ * @param sizeBytes the disk file's size in bytes (0 until the bytes are in)
+ * @param sha256    lower-case hex SHA-256 of the whole disk file, null until the bytes are in
+ * @param origin    lineage as a JSON object: where the bytes came from
+ */
+public record Image(String imageId, String region, String ownerId, boolean isPublic, String name,
+                    String description, ImageState state, String source, String osName, String platform,
+                    String architecture, String licenseType, String bootMode, String family, boolean deprecated,
+                    long sizeBytes, String sha256, Integer syncPercent, String origin, Instant createdAt,
+                    Map<String, String> tags) {
+
+    public static final String SOURCE_OFFICIAL = "OFFICIAL";
+    public static final String SOURCE_IMPORT = "EXTERNAL_IMPORT";
+    public static final String SOURCE_CREATE = "CREATE_IMAGE";
+
+    public Image {
+        tags = Map.copyOf(tags);
+    }
+
+    public Image withState(ImageState newState) {
+        return new Image(imageId, region, ownerId, isPublic, name, description, newState, source, osName, platform,
+                architecture, licenseType, bootMode, family, deprecated, sizeBytes, sha256, syncPercent, origin,
+                createdAt, tags);
+    }
+}

@@ -1,0 +1,70 @@
+package io.imagehub.domain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagehub.blob.Manifest;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The end of an image's data lifecycle: a job has filled it with bytes (NORMAL, with digest and manifest) or given
+ * up (the failed state of its kind). The image becomes visible as NORMAL only in the transaction that also stores
+ * its complete manifest, so no reader ever sees a half-filled image as usable.
+ */
+public final class ImageData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Transactions transactions;
+    private final Clock clock;
+
+    public ImageData(Transactions transactions, Clock clock) {
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    public void completeData(String imageId, Manifest manifest) {
+        String manifestJson = toJson(manifest);
+        finish(imageId, "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size(), uow ->
+                uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), manifestJson));
+    }
+
+    public void failData(String imageId, String reason) {
+        finish(imageId, "Failed", reason, uow -> uow.images().find(imageId).ifPresent(image ->
+                uow.images().completeData(imageId, failedState(image.state()), 0, null, null)));
+    }
+
+    public Manifest manifest(String imageId) {
+        String json = transactions.run(uow -> uow.images().manifest(imageId));
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the manifest of " + imageId + " is unreadable", e);
+        }
+    }
+
+    public static String toJson(Manifest manifest) {
+        try {
+            return JSON.writeValueAsString(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ImageState failedState(ImageState current) {
+        return current == ImageState.IMPORTING ? ImageState.IMPORTFAILED : ImageState.CREATEFAILED;
+    }
+
+    private void finish(String imageId, String outcome, String detail,
+                        Consumer<Transactions.UnitOfWork> change) {
+        transactions.run(uow -> {
+            String owner = uow.images().find(imageId).map(Image::ownerId).orElse(null);
+            change.accept(uow);
+            uow.audit().append(new AuditEvent(0, clock.instant(), "job", owner, "ImageDataReady", imageId, List.of(),
+                    outcome, detail));
+            return null;
+        });
+    }
+}

@@ -1,0 +1,36 @@
+package io.imagehub.domain;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Images in the metadata store. Bound to one transaction. */
+public interface ImageRepository {
+    Optional<Image> find(String imageId);
+
+    /** Finds and locks the image row until the transaction ends, serialising every change to it. */
+    Optional<Image> findForUpdate(String imageId);
+
+    List<Image> findAll(Collection<String> imageIds);
+
+    void insert(Image image);
+
+    void updateAttributes(String imageId, String name, String description, String family, boolean deprecated);
+
+    /** Records the outcome of filling an image with bytes: its state, size, digest and chunk manifest. */
+    void completeData(String imageId, ImageState state, long sizeBytes, String sha256, String manifestJson);
+
+    void updateSyncPercent(String imageId, int percent);
+
+    void delete(String imageId);
+
+    /** Custom images owned by the account in the region, in any state: what the quota counts. */
+    int countOwned(String ownerId, String region);
+
+    boolean nameTaken(String ownerId, String region, String name, String exceptImageId);
+
+    /** The image's chunk manifest as JSON, or null if it has no bytes yet. */
+    String manifest(String imageId);
+
+    Page<ImageView> search(ImageQuery query);
+}

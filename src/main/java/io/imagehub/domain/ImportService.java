@@ -1,0 +1,112 @@
+package io.imagehub.domain;
+
+import static io.imagehub.domain.ErrorCodes.INVALID_BOOT_MODE;
+import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_FAMILY;
+import static io.imagehub.domain.ErrorCodes.INVALID_LICENSE_TYPE;
+import static io.imagehub.domain.ErrorCodes.INVALID_OS_TYPE;
+import static io.imagehub.domain.ErrorCodes.INVALID_OS_VERSION;
+import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
+import static io.imagehub.domain.ErrorCodes.INVALID_URL;
+import static io.imagehub.domain.ErrorCodes.ISO_MUST_IMPORT_BY_FORCE;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * ImportImage: checks the request against the OS catalogue and the URL allow-list, then hands the image row and
+ * its job to {@link ImageService#startImport}. Only http(s) URLs under an operator-allowed prefix are fetched, so
+ * that the service cannot be turned against the hosts around it.
+ */
+public final class ImportService {
+    private static final List<String> ARCHITECTURES = List.of("x86_64", "i386", "arm_64");
+    private static final List<String> LICENSE_TYPES = List.of("TencentCloud", "BYOL");
+    private static final List<String> BOOT_MODES = List.of("Legacy BIOS", "UEFI");
+    private static final Pattern FAMILY = Pattern.compile("[A-Za-z][A-Za-z0-9._-]{0,59}");
+
+    /** What the caller asked to import, already checked for presence and length. */
+    public record ImportSpec(String architecture, String osType, String osVersion, String imageUrl, String name,
+                             String description, boolean force, String licenseType, String bootMode, String family,
+                             Map<String, String> tags) {
+    }
+
+    private final ImageService images;
+    private final List<String> allowedPrefixes;
+    private final Clock clock;
+    private final Runnable jobQueued;
+
+    /** {@code jobQueued} is told when an import job is queued, so a worker can start it at once. */
+    public ImportService(ImageService images, List<String> allowedPrefixes, Clock clock, Runnable jobQueued) {
+        this.images = images;
+        this.allowedPrefixes = List.copyOf(allowedPrefixes);
+        this.clock = clock;
+        this.jobQueued = jobQueued;
+    }
+
+    public Image start(CallContext ctx, ImportSpec spec, boolean dryRun) {
+        if (!ARCHITECTURES.contains(spec.architecture())) {
+            throw new ApiException(INVALID_PARAMETER_VALUE, "`Architecture` must be one of " + ARCHITECTURES + ".");
+        }
+        ImportOsCatalogue.OsEntry os = ImportOsCatalogue.find(spec.osType());
+        if (os == null) {
+            throw new ApiException(INVALID_OS_TYPE, "The OS type `" + spec.osType() + "` cannot be imported.");
+        }
+        if (!os.versions().contains(spec.osVersion())) {
+            throw new ApiException(INVALID_OS_VERSION, "The OS version `" + spec.osVersion() + "` of `"
+                    + spec.osType() + "` cannot be imported; supported: " + os.versions() + ".");
+        }
+        if (spec.licenseType() != null && !LICENSE_TYPES.contains(spec.licenseType())) {
+            throw new ApiException(INVALID_LICENSE_TYPE, "`LicenseType` must be one of " + LICENSE_TYPES + ".");
+        }
+        if (spec.bootMode() != null && !BOOT_MODES.contains(spec.bootMode())) {
+            throw new ApiException(INVALID_BOOT_MODE, "`BootMode` must be one of " + BOOT_MODES + ".");
+        }
+        checkFamily(spec.family());
+        URI url = allowedUrl(spec.imageUrl());
+        if (url.getPath().toLowerCase(Locale.ROOT).endsWith(".iso") && !spec.force()) {
+            throw new ApiException(ISO_MUST_IMPORT_BY_FORCE, "An ISO file can only be imported with `Force` set.");
+        }
+        String architecture = "arm_64".equals(spec.architecture()) ? "arm" : spec.architecture();
+        String osName = spec.osType() + " " + spec.osVersion() + ("i386".equals(architecture) ? " 32bit" : " 64bit");
+        Image draft = new Image(Ids.imageId(), ctx.region(), ctx.accountId(), false, spec.name(), spec.description(),
+                ImageState.IMPORTING, Image.SOURCE_IMPORT, osName, spec.osType(), architecture,
+                spec.licenseType() == null ? "TencentCloud" : spec.licenseType(),
+                spec.bootMode() == null ? "Legacy BIOS" : spec.bootMode(), spec.family(), false, 0, null, null,
+                Lineage.imported(url.toString()), clock.instant(), spec.tags());
+        Image started = images.startImport(ctx, draft, url.toString(), dryRun);
+        if (!dryRun) {
+            jobQueued.run();
+        }
+        return started;
+    }
+
+    public static void checkFamily(String family) {
+        if (family != null && !FAMILY.matcher(family).matches()) {
+            throw new ApiException(INVALID_IMAGE_FAMILY, "`ImageFamily` must be 1-60 letters, digits, '.', '_' or '-', "
+                    + "starting with a letter.");
+        }
+    }
+
+    private URI allowedUrl(String text) {
+        URI url;
+        try {
+            url = new URI(text).normalize();
+        } catch (URISyntaxException e) {
+            throw new ApiException(INVALID_URL, "`ImageUrl` is not a valid URL.");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null || url.getRawUserInfo() != null) {
+            throw new ApiException(INVALID_URL, "`ImageUrl` must be an http(s) URL without user information.");
+        }
+        String normalized = url.toString();
+        if (allowedPrefixes.stream().noneMatch(normalized::startsWith)) {
+            throw new ApiException(INVALID_URL, "`ImageUrl` is not under a location this service may import from; "
+                    + "an operator allows locations with --import-allow.");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,23 @@
+package io.imagehub.domain;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Durable jobs. Bound to one transaction. */
+public interface JobRepository {
+    long enqueue(String kind, String imageId, String payload, Instant now);
+
+    /**
+     * Claims the oldest job that is queued, or running under an expired lease (its node died), skipping rows
+     * other nodes hold locked; marks it RUNNING under {@code owner} until {@code leaseUntil}.
+     */
+    Optional<Job> claim(String owner, Instant now, Instant leaseUntil);
+
+    /** Extends the lease and saves progress; false if the job is no longer ours (lease lost). */
+    boolean heartbeat(long jobId, String owner, Instant leaseUntil, String progress);
+
+    void finish(long jobId, String state, String lastError, Instant now);
+
+    record Job(long jobId, String kind, String imageId, String payload, int attempts, String progress) {
+    }
+}

@@ -1,0 +1,33 @@
+package io.imagehub.domain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where an image's bytes came from, stored with the image as a small JSON object. Only the image's owner is ever
+ * shown it, so it may name the owner's own URLs and images.
+ */
+public final class Lineage {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Lineage() {
+    }
+
+    public static String official() {
+        return json(Map.of("Kind", "OFFICIAL"));
+    }
+
+    public static String imported(String url) {
+        return json(Map.of("Kind", "IMPORTED", "Url", url));
+    }
+
+    private static String json(Map<String, String> fields) {
+        try {
+            return JSON.writeValueAsString(new LinkedHashMap<>(fields));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.imagehub.store;
+
+import io.imagehub.domain.Image;
+import io.imagehub.domain.ImageQuery;
+import io.imagehub.domain.ImageRepository;
+import io.imagehub.domain.ImageState;
+import io.imagehub.domain.ImageView;
+import io.imagehub.domain.Page;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+final class JdbcImageRepository implements ImageRepository {
+    private static final String COLUMNS = "i.image_id, i.region, i.owner_id, i.is_public, i.image_name, i.description, "
+            + "i.state, i.source, i.os_name, i.platform, i.architecture, i.license_type, i.boot_mode, i.image_family, "
+            + "i.deprecated, i.size_bytes, i.sha256, i.sync_percent, i.origin, i.created_at";
+
+    private final Sql sql;
+
+    JdbcImageRepository(Connection connection) {
+        this.sql = new Sql(connection);
+    }
+
+    @Override
+    public Optional<Image> find(String imageId) {
+        return sql.queryOne("SELECT " + COLUMNS + " FROM images i WHERE i.image_id = ?", this::row, imageId)
+                .map(this::withTags);
+    }
+
+    @Override
+    public Optional<Image> findForUpdate(String imageId) {
+        return sql.queryOne("SELECT " + COLUMNS + " FROM images i WHERE i.image_id = ? FOR UPDATE", this::row, imageId)
+                .map(this::withTags);
+    }
+
+    @Override
+    public List<Image> findAll(Collection<String> imageIds) {
+        if (imageIds.isEmpty()) {
+            return List.of();
+        }
+        List<Image> images = sql.query("SELECT " + COLUMNS + " FROM images i WHERE i.image_id IN ("
+                + Sql.placeholders(imageIds.size()) + ")", this::row, imageIds.toArray());
+        Map<String, Map<String, String>> tags = tagsOf(images.stream().map(Image::imageId).toList());
+        return images.stream().map(i -> withTags(i, tags)).toList();
+    }
+
+    @Override
+    public void insert(Image i) {
+        sql.update("INSERT INTO images (image_id, region, owner_id, is_public, image_name, description, state, source, "
+                        + "os_name, platform, architecture, license_type, boot_mode, image_family, deprecated, size_bytes, "
+                        + "sha256, sync_percent, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                i.imageId(), i.region(), i.ownerId(), i.isPublic(), i.name(), i.description(), i.state().name(),
+                i.source(), i.osName(), i.platform(), i.architecture(), i.licenseType(), i.bootMode(), i.family(),
+                i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt());
+        i.tags().forEach((k, v) ->
+                sql.update("INSERT INTO image_tags (image_id, tag_key, tag_value) VALUES (?, ?, ?)", i.imageId(), k, v));
+    }
+
+    @Override
+    public void updateAttributes(String imageId, String name, String description, String family, boolean deprecated) {
+        sql.update("UPDATE images SET image_name = ?, description = ?, image_family = ?, deprecated = ? WHERE image_id = ?",
+                name, description, family, deprecated, imageId);
+    }
+
+    @Override
+    public void completeData(String imageId, ImageState state, long sizeBytes, String sha256, String manifestJson) {
+        sql.update("UPDATE images SET state = ?, size_bytes = ?, sha256 = ?, manifest = ?, sync_percent = ? WHERE image_id = ?",
+                state.name(), sizeBytes, sha256, manifestJson, state == ImageState.NORMAL ? 100 : null, imageId);
+    }
+
+    @Override
+    public void updateSyncPercent(String imageId, int percent) {
+        sql.update("UPDATE images SET sync_percent = ? WHERE image_id = ?", percent, imageId);
+    }
+
+    @Override
+    public void delete(String imageId) {
+        sql.update("DELETE FROM image_tags WHERE image_id = ?", imageId);
+        sql.update("DELETE FROM images WHERE image_id = ?", imageId);
+    }
+
+    @Override
+    public int countOwned(String ownerId, String region) {
+        return (int) sql.queryLong("SELECT COUNT(*) FROM images WHERE owner_id = ? AND region = ?", ownerId, region);
+    }
+
+    @Override
+    public boolean nameTaken(String ownerId, String region, String name, String exceptImageId) {
+        return sql.queryLong("SELECT COUNT(*) FROM images WHERE owner_id = ? AND region = ? AND image_name = ? "
+                + "AND image_id <> ?", ownerId, region, name, exceptImageId == null ? "" : exceptImageId) > 0;
+    }
+
+    @Override
+    public String manifest(String imageId) {
+        return sql.queryOne("SELECT manifest FROM images WHERE image_id = ?", rs -> rs.getString(1), imageId).orElse(null);
+    }
+
+    /**
+     * One branch per kind of visibility, so that each uses its own index (public by region, owned by owner,
+     * shared by recipient) instead of one OR that scans every image.
+     */
+    @Override
+    public Page<ImageView> search(ImageQuery q) {
+        List<String> branches = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (q.kinds().contains(ImageQuery.PUBLIC)) {
+            branches.add("SELECT " + COLUMNS + ", 'PUBLIC_IMAGE' AS image_type FROM images i WHERE i.is_public AND i.region = ?"
+                    + filters(q, params, List.of(q.region())));
+        }
+        if (q.kinds().contains(ImageQuery.PRIVATE)) {
+            branches.add("SELECT " + COLUMNS + ", 'PRIVATE_IMAGE' AS image_type FROM images i WHERE i.owner_id = ? AND i.region = ?"
+                    + filters(q, params, List.of(q.callerId(), q.region())));
+        }
+        if (q.kinds().contains(ImageQuery.SHARED)) {
+            branches.add("SELECT " + COLUMNS + ", 'SHARED_IMAGE' AS image_type FROM image_shares s "
+                    + "JOIN images i ON i.image_id = s.image_id WHERE s.account_id = ? AND i.region = ?"
+                    + filters(q, params, List.of(q.callerId(), q.region())));
+        }
+        if (branches.isEmpty()) {
+            return new Page<>(List.of(), 0);
+        }
+        String union = String.join(" UNION ALL ", branches);
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(q.limit());
+        pageParams.add(q.offset());
+        List<ImageView> views = sql.query("SELECT * FROM (" + union + ") v ORDER BY v.created_at DESC, v.image_id LIMIT ? OFFSET ?",
+                rs -> new ImageView(row(rs), rs.getString("image_type")), pageParams.toArray());
+        long total = views.size() < q.limit() && (views.size() > 0 || q.offset() == 0)
+                ? q.offset() + views.size()
+                : sql.queryLong("SELECT COUNT(*) FROM (" + union + ") v", params.toArray());
+        Map<String, Map<String, String>> tags = tagsOf(views.stream().map(v -> v.image().imageId()).toList());
+        return new Page<>(views.stream().map(v -> new ImageView(withTags(v.image(), tags), v.imageType())).toList(), total);
+    }
+
+    /** Appends the query's filter conditions for one branch, binding the branch's own parameters first. */
+    private static String filters(ImageQuery q, List<Object> params, List<Object> branchParams) {
+        params.addAll(branchParams);
+        StringBuilder where = new StringBuilder();
+        if (!q.imageIds().isEmpty()) {
+            where.append(" AND i.image_id IN (").append(Sql.placeholders(q.imageIds().size())).append(')');
+            params.addAll(q.imageIds());
+        }
+        appendLike(where, params, "i.image_name", q.nameLike());
+        appendLike(where, params, "i.platform", q.platformLike());
+        for (ImageQuery.TagFilter tag : q.tagFilters()) {
+            where.append(" AND EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.image_id");
+            if (!tag.keys().isEmpty()) {
+                where.append(" AND t.tag_key IN (").append(Sql.placeholders(tag.keys().size())).append(')');
+                params.addAll(tag.keys());
+            }
+            if (!tag.values().isEmpty()) {
+                where.append(" AND t.tag_value IN (").append(Sql.placeholders(tag.values().size())).append(')');
+                params.addAll(tag.values());
+            }
+            where.append(')');
+        }
+        return where.toString();
+    }
+
+    private static void appendLike(StringBuilder where, List<Object> params, String column, List<String> substrings) {
+        if (substrings.isEmpty()) {
+            return;
+        }
+        List<String> ors = new ArrayList<>();
+        for (String s : substrings) {
+            ors.add("LOWER(" + column + ") LIKE ? ESCAPE '\\'");
+            params.add("%" + s.toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        where.append(" AND (").append(String.join(" OR ", ors)).append(')');
+    }
+
+    private Map<String, Map<String, String>> tagsOf(List<String> imageIds) {
+        Map<String, Map<String, String>> tags = new HashMap<>();
+        if (imageIds.isEmpty()) {
+            return tags;
+        }
+        sql.query("SELECT image_id, tag_key, tag_value FROM image_tags WHERE image_id IN (" + Sql.placeholders(imageIds.size())
+                + ") ORDER BY tag_key", rs -> tags.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                .put(rs.getString(2), rs.getString(3)), imageIds.toArray());
+        return tags;
+    }
+
+    private Image withTags(Image image) {
+        return withTags(image, tagsOf(List.of(image.imageId())));
+    }
+
+    private static Image withTags(Image i, Map<String, Map<String, String>> tags) {
+        Map<String, String> own = tags.get(i.imageId());
+        if (own == null) {
+            return i;
+        }
+        return new Image(i.imageId(), i.region(), i.ownerId(), i.isPublic(), i.name(), i.description(), i.state(),
+                i.source(), i.osName(), i.platform(), i.architecture(), i.licenseType(), i.bootMode(), i.family(),
+                i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt(), own);
+    }
+
+    private Image row(ResultSet rs) throws SQLException {
+        return new Image(rs.getString("image_id"), rs.getString("region"), rs.getString("owner_id"),
+                rs.getBoolean("is_public"), rs.getString("image_name"), rs.getString("description"),
+                ImageState.valueOf(rs.getString("state")), rs.getString("source"), rs.getString("os_name"),
+                rs.getString("platform"), rs.getString("architecture"), rs.getString("license_type"),
+                rs.getString("boot_mode"), rs.getString("image_family"), rs.getBoolean("deprecated"),
+                rs.getLong("size_bytes"), rs.getString("sha256"), rs.getObject("sync_percent", Integer.class), rs.getString("origin"),
+                Sql.instant(rs, "created_at"), Map.of());
+    }
+}

@@ -1,0 +1,82 @@
+package io.imagehub.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagehub.api.Tc3Signer;
+import io.imagehub.api.Tc3Signer.Header;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A hand-made TC3 client for what the SDK will not send: unknown members, wrong types, stale timestamps, bad
+ * signatures, and reading extension members of responses. Signs like the SDK (content-type;host, service "127").
+ */
+public final class RawClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String endpoint;
+    private final String secretId;
+    private final String secretKey;
+
+    public RawClient(String endpoint, String secretId, String secretKey) {
+        this.endpoint = endpoint;
+        this.secretId = secretId;
+        this.secretKey = secretKey;
+    }
+
+    public RawClient(TestServer server, TestServer.Account account) {
+        this(server.endpoint(), account.secretId(), account.secretKey());
+    }
+
+    /** Calls {@code action} and returns the envelope's {@code Response} object. */
+    public JsonNode call(String action, String region, String body) {
+        return call(action, region, body, System.currentTimeMillis() / 1000, secretKey);
+    }
+
+    public JsonNode call(String action, String region, String body, long timestamp, String signingKey) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String contentType = "application/json; charset=utf-8";
+        String authorization = Tc3Signer.authorization(secretId, signingKey, "127", timestamp, "POST", "",
+                List.of(new Header("content-type", contentType), new Header("host", endpoint)), bytes);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + endpoint + "/"))
+                .header("Content-Type", contentType)
+                .header("Authorization", authorization)
+                .header("X-TC-Action", action)
+                .header("X-TC-Version", "2017-03-12")
+                .header("X-TC-Timestamp", Long.toString(timestamp))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (region != null) {
+            request.header("X-TC-Region", region);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> sendRaw(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    JsonNode send(HttpRequest request) {
+        HttpResponse<String> response = sendRaw(request);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return JSON.readTree(response.body()).get("Response");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String errorCode(JsonNode response) {
+        return response.path("Error").path("Code").asText(null);
+    }
+}
