@@ -53,7 +53,8 @@ public final class Imagehub implements AutoCloseable {
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
         ImageData imageData = new ImageData(transactions, clock);
         this.jobs = new JobRunner(transactions,
-                Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, imageId -> chunks, MAX_IMAGE_BYTES)),
+                Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, imageId -> chunks, MAX_IMAGE_BYTES,
+                        Duration.ofSeconds(config.importReadTimeoutSeconds))),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
 

@@ -28,6 +28,8 @@ public class ServerConfig {
     public long clockSkewSeconds = 300;
     public int maxRequestBytes = 10 * 1024 * 1024;
     public boolean acceptUnsignedPayload = true;
+    /** An import whose download delivers nothing for this long fails. */
+    public long importReadTimeoutSeconds = 60;
     /** Workers that run durable jobs (imports, copies) on this node. */
     public int jobWorkers = 2;
     /** How long a claimed job is ours before another node may take it over. */

@@ -8,54 +8,58 @@ import io.imagehub.domain.JobRepository.Job;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 /**
  * Fetches an image file from its (allow-listed) URL into the region's chunk store and marks the image NORMAL with
- * its digest, or IMPORTFAILED. Redirects are not followed: they could lead outside the allow-list. A rerun after a
- * crash downloads again but writes only the chunks that are missing.
+ * its digest, or IMPORTFAILED. Redirects are not followed: they could lead outside the allow-list. A download that
+ * stalls longer than the read timeout, breaks off, or delivers fewer bytes than announced fails the import. A rerun
+ * after a crash downloads again but writes only the chunks that are missing.
  */
 public final class ImportJob implements JobHandler {
-    private static final long PROGRESS_EVERY_BYTES = 64L << 20;
-
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
     private final ImageData images;
     private final Function<String, ChunkStore> storeOfImage;
     private final long maxImageBytes;
+    private final Duration readTimeout;
 
-    public ImportJob(ImageData images, Function<String, ChunkStore> storeOfImage, long maxImageBytes) {
+    public ImportJob(ImageData images, Function<String, ChunkStore> storeOfImage, long maxImageBytes,
+                     Duration readTimeout) {
         this.images = images;
         this.storeOfImage = storeOfImage;
         this.maxImageBytes = maxImageBytes;
+        this.readTimeout = readTimeout;
     }
 
     @Override
-    public void run(Job job, JobControl control) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(job.payload())).timeout(Duration.ofMinutes(10)).GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                images.failData(job.imageId(), "the image URL answered HTTP " + response.statusCode());
+    public void run(Job job, JobControl control) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(job.payload()).toURL().openConnection();
+        connection.setInstanceFollowRedirects(false);
+        connection.setConnectTimeout((int) Duration.ofSeconds(10).toMillis());
+        connection.setReadTimeout((int) readTimeout.toMillis());
+        try {
+            int status;
+            try {
+                status = connection.getResponseCode();
+            } catch (IOException e) {
+                images.failData(job.imageId(), "the image URL could not be fetched: " + e.getMessage());
                 return;
             }
-            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (status != 200) {
+                images.failData(job.imageId(), "the image URL answered HTTP " + status);
+                return;
+            }
+            long declared = connection.getContentLengthLong();
             if (declared > maxImageBytes) {
                 images.failData(job.imageId(), "the image file is larger than " + maxImageBytes + " bytes");
                 return;
             }
             Manifest manifest;
-            try {
-                manifest = ChunkedImageWriter.write(new Bounded(body, maxImageBytes), storeOfImage.apply(job.imageId()),
-                        ChunkedImageWriter.DEFAULT_CHUNK_SIZE, progressEvery(control));
+            try (InputStream body = new Bounded(connection.getInputStream(), maxImageBytes)) {
+                manifest = ChunkedImageWriter.write(body, storeOfImage.apply(job.imageId()),
+                        ChunkedImageWriter.DEFAULT_CHUNK_SIZE, bytes -> control.progress("{\"bytes\":" + bytes + "}"));
             } catch (TooLargeException e) {
                 images.failData(job.imageId(), e.getMessage());
                 return;
@@ -68,17 +72,9 @@ public final class ImportJob implements JobHandler {
                 return;
             }
             images.completeData(job.imageId(), manifest);
+        } finally {
+            connection.disconnect();
         }
-    }
-
-    private static LongConsumer progressEvery(JobControl control) {
-        long[] reported = {0};
-        return bytes -> {
-            if (bytes - reported[0] >= PROGRESS_EVERY_BYTES) {
-                reported[0] = bytes;
-                control.progress("{\"bytes\":" + bytes + "}");
-            }
-        };
     }
 
     @Override
@@ -92,7 +88,7 @@ public final class ImportJob implements JobHandler {
         }
     }
 
-    /** Refuses to read past a bound, so a endless response cannot fill the disk. */
+    /** Refuses to read past a bound, so that an endless response cannot fill the disk. */
     private static final class Bounded extends FilterInputStream {
         private final long max;
         private long count;

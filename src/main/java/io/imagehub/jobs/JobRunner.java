@@ -66,6 +66,7 @@ public final class JobRunner implements AutoCloseable {
                     }
                 }
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 LOG.warn("job worker could not claim work; retrying", e);
@@ -86,13 +87,7 @@ public final class JobRunner implements AutoCloseable {
             return;
         }
         try {
-            handler.run(job, progress -> {
-                boolean ours = transactions.run(uow ->
-                        uow.jobs().heartbeat(job.jobId(), nodeId, clock.instant().plus(lease), progress));
-                if (!ours) {
-                    throw new LeaseLostException(job.jobId());
-                }
-            });
+            handler.run(job, heartbeat(job));
             finish(job, "DONE", null);
         } catch (LeaseLostException e) {
             LOG.warn("job {} was taken over by another node; abandoning it here", job.jobId());
@@ -113,6 +108,35 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Progress reports renew the lease, at most a few times per lease period so that frequent reports stay cheap.
+     * When the node is stopping, a report ends the job here (it is queued again and resumes at once elsewhere).
+     */
+    private JobControl heartbeat(Job job) {
+        Duration renewEvery = lease.dividedBy(3);
+        Instant[] lastRenewal = {clock.instant()};
+        return progress -> {
+            if (!running) {
+                throw new NodeStoppingException();
+            }
+            Instant now = clock.instant();
+            if (Duration.between(lastRenewal[0], now).compareTo(renewEvery) < 0) {
+                return;
+            }
+            lastRenewal[0] = now;
+            boolean ours = transactions.run(uow -> uow.jobs().heartbeat(job.jobId(), nodeId, now.plus(lease), progress));
+            if (!ours) {
+                throw new LeaseLostException(job.jobId());
+            }
+        };
+    }
+
+    private static final class NodeStoppingException extends RuntimeException {
+        NodeStoppingException() {
+            super("node is stopping", null, false, false);
+        }
+    }
+
     private void finish(Job job, String state, String error) {
         transactions.run(uow -> {
             uow.jobs().finish(job.jobId(), state, error, clock.instant());
@@ -128,11 +152,15 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** Stops claiming; running jobs are interrupted and resume elsewhere (or here, after restart) once their lease ends. */
+    /**
+     * Stops claiming. Running jobs stop at their next progress report and are queued again, so they resume at once
+     * on another node or on the next start. Workers are not interrupted: an interrupt inside a database write could
+     * close the embedded database's files.
+     */
     @Override
     public void close() {
         running = false;
-        workers.forEach(Thread::interrupt);
+        nudge();
         for (Thread worker : workers) {
             try {
                 worker.join(Duration.ofSeconds(5));

@@ -2,33 +2,35 @@ package io.imagehub.it;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real HTTP server on loopback that serves image files for ImportImage: whole files, a 404, and a response that
- * promises more bytes than it sends (a truncated download).
+ * Real HTTP servers on loopback that serve image files for ImportImage: whole files and 404s, plus a raw socket
+ * server for broken downloads that announce more bytes than they send and then close the connection (truncated)
+ * or keep it open silently (stalled).
  */
 public final class FileServer implements AutoCloseable {
     private final HttpServer server;
+    private final ServerSocket broken;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final List<Socket> stalled = new CopyOnWriteArrayList<>();
 
     public FileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            byte[] body = files.get(path.replaceFirst("^/truncated", ""));
+            byte[] body = files.get(exchange.getRequestURI().getPath());
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
-            } else if (path.startsWith("/truncated")) {
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body, 0, body.length / 2);
-                } catch (IOException expected) {
-                    // closing a fixed-length body early is the point of this endpoint
-                }
             } else {
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -38,10 +40,16 @@ public final class FileServer implements AutoCloseable {
             exchange.close();
         });
         server.start();
+        broken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(this::serveBroken);
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    public String brokenBaseUrl() {
+        return "http://127.0.0.1:" + broken.getLocalPort() + "/";
     }
 
     /** Serves {@code body} at {@code /name} and returns its URL. */
@@ -50,12 +58,57 @@ public final class FileServer implements AutoCloseable {
         return baseUrl() + name;
     }
 
+    /** A URL whose response announces the file's length, sends half of it and closes the connection. */
     public String truncatedUrl(String name) {
-        return baseUrl() + "truncated/" + name;
+        return brokenBaseUrl() + "truncated/" + name;
+    }
+
+    /** A URL whose response announces the file's length, sends half of it and then sends nothing more. */
+    public String stalledUrl(String name) {
+        return brokenBaseUrl() + "stalled/" + name;
+    }
+
+    private void serveBroken() {
+        while (!broken.isClosed()) {
+            try {
+                Socket socket = broken.accept();
+                String path = readRequestPath(socket.getInputStream());
+                boolean stall = path.startsWith("/stalled/");
+                byte[] body = files.getOrDefault(path.replaceFirst("^/(truncated|stalled)", ""), new byte[0]);
+                OutputStream out = socket.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                if (stall) {
+                    stalled.add(socket);
+                } else {
+                    socket.close();
+                }
+            } catch (IOException closing) {
+                return;
+            }
+        }
+    }
+
+    private static String readRequestPath(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        String[] requestLine = head.toString().split(" ");
+        return requestLine.length > 1 ? requestLine[1] : "/";
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         server.stop(0);
+        broken.close();
+        for (Socket socket : stalled) {
+            socket.close();
+        }
     }
 }

@@ -42,7 +42,9 @@ class FoundationTest {
         files = new FileServer();
         server = new TestServer(c -> {
             c.importAllow.add(files.baseUrl());
+            c.importAllow.add(files.brokenBaseUrl());
             c.imageQuota = 3;
+            c.importReadTimeoutSeconds = 2;
         });
         alice = server.createAccount("alice");
         aliceGz = server.client(alice, GZ);
@@ -158,9 +160,13 @@ class FoundationTest {
         files.put("half.raw", randomBytes(3 * 1024 * 1024));
         String truncated = Images.importImage(aliceGz, files.truncatedUrl("half.raw"), "truncated");
         assertThat(Images.awaitSettled(aliceGz, truncated).getImageState()).isEqualTo("IMPORTFAILED");
+        String stalled = Images.importImage(aliceGz, files.stalledUrl("half.raw"), "stalled");
+        assertThat(Images.awaitSettled(aliceGz, stalled).getImageState()).isEqualTo("IMPORTFAILED");
+        // a failed import occupies quota until deleted; deletion frees it
         DeleteImagesRequest delete = new DeleteImagesRequest();
-        delete.setImageIds(new String[] {missing, truncated});
+        delete.setImageIds(new String[] {missing, truncated, stalled});
         aliceGz.DeleteImages(delete);
+        assertThat(Images.find(aliceGz, missing)).isEmpty();
     }
 
     @Test
