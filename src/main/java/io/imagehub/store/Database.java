@@ -6,13 +6,22 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
 
 /**
  * The metadata store: a pooled DataSource over H2 or PostgreSQL with the schema migrated by Flyway,
  * and the one way to run work in a transaction.
+ *
+ * <p>A commit is acknowledged only once it is on the device: PostgreSQL does that itself (synchronous_commit), an
+ * embedded H2 file database writes each commit to its file but never forces it, so a transaction that changed
+ * something waits for a shared fsync ({@link GroupSync}, docs/adr/0007-durability.md).
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
+    /** Null unless this is an embedded H2 file database. */
+    private final GroupSync h2Sync;
 
     @FunctionalInterface
     public interface TransactionWork<T> {
@@ -30,6 +39,20 @@ public final class Database implements AutoCloseable {
         config.setPoolName("imagehub-db");
         this.dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        this.h2Sync = jdbcUrl.startsWith("jdbc:h2:file:") ? new GroupSync(h2Store()::sync) : null;
+    }
+
+    /** The embedded H2 database's store; it stays open as long as the pool holds connections. */
+    private MVStore h2Store() {
+        try (Connection c = dataSource.getConnection()) {
+            return h2Session(c).getDatabase().getStore().getMvStore();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static SessionLocal h2Session(Connection c) throws SQLException {
+        return (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
     }
 
     public DataSource dataSource() {
@@ -41,7 +64,11 @@ public final class Database implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try {
                 T result = work.run(c);
+                boolean changed = h2Sync != null && h2Session(c).hasPendingTransaction();
                 c.commit();
+                if (changed) {
+                    h2Sync.awaitDurable();
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

@@ -1,37 +1,167 @@
 package io.imagehub.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagehub.bench.BenchSupport.Account;
 import io.imagehub.bench.LoadGenerator.Call;
 import io.imagehub.bench.LoadGenerator.Result;
 import io.imagehub.it.FileServer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
- * The API's first figures: DescribeImages as an owner next to DescribeRegions, which does no domain or database
- * work and so measures the stack itself (HTTP, TC3 signature check, dispatch, JSON) in the same run.
- * Usage: ApiBench HOST PORT ADMIN_TOKEN [SECONDS] (see bench/run).
+ * The API's figures at 16 signed clients, on a data dir filled by {@link DataGenerator}: the reads and writes of
+ * issue 6 next to DescribeRegions, which does no domain or database work and so measures the stack itself (HTTP,
+ * TC3 signature check, dispatch, JSON) in the same run.
+ *
+ * <p>Suite {@code api}: the reads (DescribeImages as owner and as recipient, DescribeImageSharePermission,
+ * DescribeInstances where the server has it) and the writes (SHARE/CANCEL, ModifyImageAttribute, DeleteImages).
+ * Suite {@code glance}: the operations equivalent to Glance's bench (ImportImage ~ create, SHARE ~ add member,
+ * DescribeImages as recipient ~ list as member, DeleteImages ~ delete), for bench/compare-glance.
+ *
+ * <p>Usage: ApiBench HOST PORT ADMIN_TOKEN FIXTURES_JSON [SECONDS] [SUITE] [LABEL] (see bench/run).
  */
 public final class ApiBench {
-    private static final String REGION = "ap-guangzhou";
+    private static final int CLIENTS = DataGenerator.CLIENTS;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LoadGenerator load;
+    private final BenchSupport support;
+    private final JsonNode clients;
+    private final String region;
+    private final double seconds;
+    private final List<Result> results = new ArrayList<>();
+
+    private ApiBench(LoadGenerator load, BenchSupport support, JsonNode fixtures, double seconds) {
+        this.load = load;
+        this.support = support;
+        this.clients = fixtures.get("Clients");
+        this.region = fixtures.get("Region").asText();
+        this.seconds = seconds;
+    }
 
     public static void main(String[] args) throws Exception {
         String host = args[0];
         int port = Integer.parseInt(args[1]);
-        double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 10;
-        BenchSupport support = new BenchSupport(host + ":" + port, args[2]);
-        Account owner = support.accounts("bench-owner-" + System.nanoTime(), 1).get(0);
+        JsonNode fixtures = JSON.readTree(Path.of(args[3]).toFile());
+        double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 10;
+        String suite = args.length > 5 ? args[5] : "api";
+        String label = args.length > 6 ? args[6] : "H2";
+        ApiBench bench = new ApiBench(new LoadGenerator(host, port), new BenchSupport(host + ":" + port, args[2]),
+                fixtures, seconds);
+        switch (suite) {
+            case "api" -> bench.api();
+            case "glance" -> bench.glanceEquivalents();
+            default -> throw new IllegalArgumentException("unknown suite " + suite);
+        }
+        BenchSupport.report("imagehub " + suite + " " + label, bench.results);
+    }
+
+    private void api() throws Exception {
+        measure("DescribeRegions (stack no-op)", c -> call(owner(c), "DescribeRegions", "{}"));
+        measure("DescribeImages as owner (Limit 20)", c -> call(owner(c), "DescribeImages", "{\"Limit\":20}"));
+        measure("DescribeImages as recipient (50 shared)", c -> call(recipient(c), "DescribeImages", sharedToMe()));
+        measure("DescribeImageSharePermission (10 shares)", c -> call(owner(c), "DescribeImageSharePermission",
+                "{\"ImageId\":\"" + fixture(c, "ShareListImage") + "\"}"));
+        if (!support.client(owner(0)).call("DescribeInstances", region, "{}").has("Error")) {
+            measure("DescribeInstances (none)", c -> call(owner(c), "DescribeInstances", "{}"));
+        }
+        measureSequence("ModifyImageSharePermission SHARE/CANCEL", true, c -> List.of(
+                share(c, fixture(c, "ToggleShareImage"), fixture(c, "ToggleShareAccount"), "SHARE"),
+                share(c, fixture(c, "ToggleShareImage"), fixture(c, "ToggleShareAccount"), "CANCEL")));
+        measureSequence("ModifyImageAttribute", true, c -> List.of(
+                modify(c, "{\"ImageId\":\"%s\",\"ImageDescription\":\"first\"}"),
+                modify(c, "{\"ImageId\":\"%s\",\"ImageDescription\":\"second\"}")));
+        measureSequence("DeleteImages (one image each)", false, this::deletes);
+    }
+
+    private void glanceEquivalents() throws Exception {
+        List<Account> importers = support.accounts("bench-import-" + System.nanoTime(), CLIENTS);
         try (FileServer files = new FileServer()) {
-            support.seedImages(owner, REGION, 100, files);
+            String url = files.put("bench.raw", new byte[4096]);
+            measureSequence("ImportImage ~ create", false, c -> numbered(4000, i -> new Call(
+                    importers.get(c).secretId(), importers.get(c).secretKey(), "ImportImage", region,
+                    json(Map.of("Architecture", "x86_64", "OsType", "CentOS", "OsVersion", "7", "ImageUrl", url,
+                            "ImageName", "import-" + i)))));
         }
-        LoadGenerator load = new LoadGenerator(host, port);
-        Call noop = new Call(owner.secretId(), owner.secretKey(), "DescribeRegions", REGION, "{}");
-        Call list = new Call(owner.secretId(), owner.secretKey(), "DescribeImages", REGION, "{\"Limit\":20}");
-        List<Result> results = new ArrayList<>();
-        for (int clients : new int[] {1, 16}) {
-            results.add(load.run("DescribeRegions (stack no-op)", clients, 2, seconds, c -> noop));
-            results.add(load.run("DescribeImages as owner (100 images, Limit 20)", clients, 2, seconds, c -> list));
+        // every call a new share: the 50 listed images with 40 accounts that have none of them
+        measureSequence("ModifyImageSharePermission SHARE ~ add member", false, c -> numbered(
+                DataGenerator.LISTED * 40, i -> share(c, clients.get(c).get("ListedImages").get(i / 40).asText(),
+                        DataGenerator.accountId(DataGenerator.FIRST_POPULATION_ACCOUNT + i % 40), "SHARE")));
+        measure("DescribeImages as recipient ~ list as member", c -> call(recipient(c), "DescribeImages", sharedToMe()));
+        measureSequence("DeleteImages ~ delete", false, this::deletes);
+    }
+
+    private void measure(String name, IntFunction<Call> call) throws InterruptedException {
+        results.add(print(load.run(name, CLIENTS, 2, seconds, call)));
+    }
+
+    private void measureSequence(String name, boolean cycle, IntFunction<List<Call>> calls) throws InterruptedException {
+        results.add(print(load.run(name, CLIENTS, 1, seconds, calls, cycle)));
+    }
+
+    private static Result print(Result r) {
+        System.err.println(r.row());
+        return r;
+    }
+
+    private List<Call> deletes(int c) {
+        List<Call> calls = new ArrayList<>();
+        clients.get(c).get("DeletableImages").forEach(id ->
+                calls.add(call(owner(c), "DeleteImages", "{\"ImageIds\":[\"" + id.asText() + "\"]}")));
+        return calls;
+    }
+
+    private static List<Call> numbered(int n, Function<Integer, Call> call) {
+        List<Call> calls = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            calls.add(call.apply(i));
         }
-        BenchSupport.report("API baseline", results);
+        return calls;
+    }
+
+    private static String sharedToMe() {
+        return "{\"Filters\":[{\"Name\":\"image-type\",\"Values\":[\"SHARED_IMAGE\"]}],\"Limit\":100}";
+    }
+
+    private Call share(int c, String imageId, String accountId, String permission) {
+        return call(owner(c), "ModifyImageSharePermission", "{\"ImageId\":\"" + imageId + "\",\"AccountIds\":[\""
+                + accountId + "\"],\"Permission\":\"" + permission + "\"}");
+    }
+
+    private Call modify(int c, String template) {
+        return call(owner(c), "ModifyImageAttribute", String.format(template, fixture(c, "ModifyImage")));
+    }
+
+    private Call call(Account account, String action, String body) {
+        return new Call(account.secretId(), account.secretKey(), action, region, body);
+    }
+
+    private String fixture(int c, String name) {
+        return clients.get(c).get(name).asText();
+    }
+
+    private Account owner(int c) {
+        return account(clients.get(c).get("Owner"));
+    }
+
+    private Account recipient(int c) {
+        return account(clients.get(c).get("Recipient"));
+    }
+
+    private static Account account(JsonNode n) {
+        return new Account(n.get("AccountId").asText(), n.get("SecretId").asText(), n.get("SecretKey").asText());
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

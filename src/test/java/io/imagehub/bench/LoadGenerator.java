@@ -17,8 +17,7 @@ import java.util.function.IntFunction;
 
 /**
  * A signing load generator for the API: N clients, each on its own keep-alive connection and virtual thread, send
- * pre-signed TC3 requests (re-signed every minute, well inside the 5-minute window) for a fixed time, and record
- * every latency. Raw HTTP/1.1 over a socket keeps the generator's own cost small on a 2-core machine that it shares
+ * pre-signed TC3 requests for a fixed time, and record every latency. Raw HTTP/1.1 over a socket keeps the generator's own cost small on a 2-core machine that it shares
  * with the server.
  */
 public final class LoadGenerator {
@@ -55,12 +54,28 @@ public final class LoadGenerator {
 
     /**
      * Runs {@code clients} clients for {@code warmupSeconds} (not recorded) and then {@code seconds}. Client i sends
-     * {@code calls.apply(i)}; a call may differ per client (e.g. per-client accounts or images).
+     * {@code calls.apply(i)} again and again; a call may differ per client (e.g. per-client accounts or images).
      */
     public Result run(String name, int clients, double warmupSeconds, double seconds, IntFunction<Call> calls)
             throws InterruptedException {
+        return run(name, clients, warmupSeconds, seconds, c -> List.of(calls.apply(c)), true);
+    }
+
+    /**
+     * Like the above, but client i sends the calls of {@code sequences.apply(i)} in order: round and round if
+     * {@code cycle} (e.g. SHARE then CANCEL), else once each, stopping early when they run out (e.g. a list of
+     * images to delete). Every request is signed before the clock starts, so signing costs the run nothing; a
+     * scenario must therefore finish within the server's 5-minute signature window.
+     */
+    public Result run(String name, int clients, double warmupSeconds, double seconds,
+                      IntFunction<List<Call>> sequences, boolean cycle) throws InterruptedException {
+        byte[][][] requests = new byte[clients][][];
+        for (int c = 0; c < clients; c++) {
+            requests[c] = sequences.apply(c).stream().map(this::sign).toArray(byte[][]::new);
+        }
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];
+        long[] lastDone = new long[clients];
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSeconds * 1e9);
@@ -68,26 +83,20 @@ public final class LoadGenerator {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
+            byte[][] own = requests[c];
             threads.add(Thread.ofVirtual().start(() -> {
-                long[] own = new long[1 << 16];
+                long[] times = new long[1 << 16];
                 int n = 0;
-                Call call = calls.apply(client);
                 try (Socket socket = new Socket(host, port)) {
                     socket.setTcpNoDelay(true);
                     OutputStream out = socket.getOutputStream();
                     InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
-                    byte[] request = sign(call);
-                    long signedAt = System.nanoTime();
-                    while (true) {
+                    for (int next = 0; cycle || next < own.length; next++) {
                         long now = System.nanoTime();
                         if (now >= end) {
                             break;
                         }
-                        if (now - signedAt > 60e9) {
-                            request = sign(call);
-                            signedAt = now;
-                        }
-                        out.write(request);
+                        out.write(own[next % own.length]);
                         out.flush();
                         boolean ok = readResponse(in);
                         long done = System.nanoTime();
@@ -95,16 +104,17 @@ public final class LoadGenerator {
                             if (!ok) {
                                 errors.incrementAndGet();
                             }
-                            if (n == own.length) {
-                                own = Arrays.copyOf(own, n * 2);
+                            if (n == times.length) {
+                                times = Arrays.copyOf(times, n * 2);
                             }
-                            own[n++] = done - now;
+                            times[n++] = done - now;
+                            lastDone[client] = done;
                         }
                     }
                 } catch (IOException e) {
                     errors.incrementAndGet();
                 }
-                latencies[client] = own;
+                latencies[client] = times;
                 counts[client] = n;
             }));
         }
@@ -119,7 +129,9 @@ public final class LoadGenerator {
             at += counts[c];
         }
         Arrays.sort(all);
-        return new Result(name, clients, total, errors.get(), seconds, percentile(all, 0.50), percentile(all, 0.99));
+        // a finite sequence may run out early: then the run lasted until its last answer
+        double measured = Math.min(seconds, (Arrays.stream(lastDone).max().orElse(end) - measureFrom) / 1e9);
+        return new Result(name, clients, total, errors.get(), measured, percentile(all, 0.50), percentile(all, 0.99));
     }
 
     private static double percentile(long[] sorted, double q) {

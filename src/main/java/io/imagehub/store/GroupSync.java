@@ -1,0 +1,58 @@
+package io.imagehub.store;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit: a caller whose commit is already written to the file (not yet forced to the device) waits here
+ * until one fsync that started after its write has completed. Concurrent callers share that fsync: the first to
+ * arrive forces the file for everyone registered so far, the others wait for it (see docs/adr/0007-durability.md).
+ */
+final class GroupSync {
+    /** Forces the database file to the device (fsync). */
+    @FunctionalInterface
+    interface Force {
+        void force() throws Exception;
+    }
+
+    private final Force force;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition synced = lock.newCondition();
+    private long registered;
+    private long durable;
+    private boolean forcing;
+
+    GroupSync(Force force) {
+        this.force = force;
+    }
+
+    /** Returns once every write that completed before this call is on the device. */
+    void awaitDurable() {
+        lock.lock();
+        try {
+            long ticket = ++registered;
+            while (durable < ticket) {
+                if (forcing) {
+                    synced.awaitUninterruptibly();
+                    continue;
+                }
+                // lead a round: it covers every ticket registered so far, since those writes are already in the file
+                long upTo = registered;
+                forcing = true;
+                lock.unlock();
+                try {
+                    force.force();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot force the database file to disk", e);
+                } finally {
+                    lock.lock();
+                    forcing = false;
+                    synced.signalAll();
+                }
+                durable = Math.max(durable, upTo);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
