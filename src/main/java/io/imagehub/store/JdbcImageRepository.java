@@ -104,39 +104,69 @@ final class JdbcImageRepository implements ImageRepository {
 
     /**
      * One branch per kind of visibility, so that each uses its own index (public by region, owned by owner,
-     * shared by recipient) instead of one OR that scans every image.
+     * shared by recipient) instead of one OR that scans every image. Each branch returns only its first
+     * offset + limit rows: the public and owned branches name their index's leading columns in ORDER BY (constant
+     * under their WHERE) so that H2 reads the listing index in order and stops there, instead of sorting every
+     * matching row (H2 uses an index for ORDER BY only when the sort columns are a prefix of the index).
+     * The total is the sum of per-branch counts, asked only when the page does not already tell it.
      */
     @Override
     public Page<ImageView> search(ImageQuery q) {
-        List<String> branches = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
+        List<Branch> branches = new ArrayList<>();
         if (q.kinds().contains(ImageQuery.PUBLIC)) {
-            branches.add("SELECT " + COLUMNS + ", 'PUBLIC_IMAGE' AS image_type FROM images i WHERE i.is_public AND i.region = ?"
-                    + filters(q, params, List.of(q.region())));
+            branches.add(Branch.of(q, ImageQuery.PUBLIC, " FROM images i WHERE i.is_public AND i.region = ?",
+                    List.of(q.region()), "i.is_public, i.region, "));
         }
         if (q.kinds().contains(ImageQuery.PRIVATE)) {
-            branches.add("SELECT " + COLUMNS + ", 'PRIVATE_IMAGE' AS image_type FROM images i WHERE i.owner_id = ? AND i.region = ?"
-                    + filters(q, params, List.of(q.callerId(), q.region())));
+            branches.add(Branch.of(q, ImageQuery.PRIVATE, " FROM images i WHERE i.owner_id = ? AND i.region = ?",
+                    List.of(q.callerId(), q.region()), "i.owner_id, i.region, "));
         }
         if (q.kinds().contains(ImageQuery.SHARED)) {
-            branches.add("SELECT " + COLUMNS + ", 'SHARED_IMAGE' AS image_type FROM image_shares s "
-                    + "JOIN images i ON i.image_id = s.image_id WHERE s.account_id = ? AND i.region = ?"
-                    + filters(q, params, List.of(q.callerId(), q.region())));
+            branches.add(Branch.of(q, ImageQuery.SHARED, " FROM image_shares s JOIN images i ON i.image_id = s.image_id "
+                    + "WHERE s.account_id = ? AND i.region = ?", List.of(q.callerId(), q.region()), ""));
         }
         if (branches.isEmpty()) {
             return new Page<>(List.of(), 0);
         }
-        String union = String.join(" UNION ALL ", branches);
+        List<Object> params = new ArrayList<>();
+        branches.forEach(b -> params.addAll(b.params()));
         List<Object> pageParams = new ArrayList<>(params);
         pageParams.add(q.limit());
         pageParams.add(q.offset());
-        List<ImageView> views = sql.query("SELECT * FROM (" + union + ") v ORDER BY v.created_at DESC, v.image_id LIMIT ? OFFSET ?",
+        long top = (long) q.offset() + q.limit();
+        List<ImageView> views = sql.query("SELECT * FROM ("
+                        + String.join(" UNION ALL ", branches.stream().map(b -> b.firstRows(top)).toList())
+                        + ") v ORDER BY v.created_at DESC, v.image_id LIMIT ? OFFSET ?",
                 rs -> new ImageView(row(rs), rs.getString("image_type")), pageParams.toArray());
         long total = views.size() < q.limit() && (views.size() > 0 || q.offset() == 0)
                 ? q.offset() + views.size()
-                : sql.queryLong("SELECT COUNT(*) FROM (" + union + ") v", params.toArray());
+                : sql.queryLong("SELECT " + String.join(" + ", branches.stream().map(Branch::count).toList()),
+                        params.toArray());
         Map<String, Map<String, String>> tags = tagsOf(views.stream().map(v -> v.image().imageId()).toList());
         return new Page<>(views.stream().map(v -> new ImageView(withTags(v.image(), tags), v.imageType())).toList(), total);
+    }
+
+    /**
+     * One visibility branch of a search: its FROM/WHERE with the query's filters, their parameters, and the leading
+     * columns of its listing index that ORDER BY must name for H2 to read that index in order.
+     */
+    private record Branch(String imageType, String from, List<Object> params, String indexPrefix) {
+        static Branch of(ImageQuery q, String imageType, String fromWhere, List<Object> branchParams,
+                         String indexPrefix) {
+            List<Object> params = new ArrayList<>();
+            String from = fromWhere + filters(q, params, branchParams);
+            return new Branch(imageType, from, params, indexPrefix);
+        }
+
+        /** The branch's first {@code n} rows in listing order. */
+        String firstRows(long n) {
+            return "(SELECT " + COLUMNS + ", '" + imageType + "' AS image_type" + from + " ORDER BY " + indexPrefix
+                    + "i.created_at DESC, i.image_id LIMIT " + n + ")";
+        }
+
+        String count() {
+            return "(SELECT COUNT(*)" + from + ")";
+        }
     }
 
     /** Appends the query's filter conditions for one branch, binding the branch's own parameters first. */
