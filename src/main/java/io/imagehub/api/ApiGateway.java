@@ -7,6 +7,7 @@ import static io.imagehub.domain.ErrorCodes.NO_SUCH_VERSION;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_PROTOCOL;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_REGION;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imagehub.api.RequestAuthenticator.SignedRequest;
@@ -110,10 +111,21 @@ public final class ApiGateway {
                 : actions.invokeJson(action, ctx, request.body());
     }
 
+    /** {"Response": {...}}. */
+    private record Envelope(Object response) {
+    }
+
+    /** The action's result members followed by RequestId, serialised in one pass (no intermediate tree). */
+    private record Success(@JsonUnwrapped Object result, String requestId) {
+    }
+
     private static byte[] success(String requestId, Object result) {
-        ObjectNode response = result == null ? Json.STRICT.createObjectNode() : Json.STRICT.valueToTree(result);
-        response.put("RequestId", requestId);
-        return envelope(response);
+        try {
+            return Json.STRICT.writeValueAsBytes(new Envelope(new Success(result, requestId)));
+        } catch (JsonProcessingException e) {
+            LOG.error("request {}: the response cannot be encoded", requestId, e);
+            return error(requestId, INTERNAL_ERROR, "An internal error occurred; quote RequestId " + requestId + ".");
+        }
     }
 
     static byte[] error(String requestId, String code, String message) {

@@ -17,6 +17,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,9 @@ public final class RequestAuthenticator {
     private final Clock clock;
     private final long maxSkewSeconds;
     private final boolean acceptUnsignedPayload;
+    /** Derived signing keys by SecretId/date/service: keys never change once issued, so a day's key is reusable. */
+    private final Map<String, byte[]> signingKeys = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_SIGNING_KEYS = 100_000;
 
     /** What the verifier needs of a request, whatever server received it. */
     public record SignedRequest(String method, String rawQuery, Function<String, String> header, byte[] body) {
@@ -79,7 +84,7 @@ public final class RequestAuthenticator {
         String hashedPayload = hashedPayload(request);
         String query = "GET".equals(request.method()) && request.rawQuery() != null ? request.rawQuery() : "";
         String canonical = Tc3Signer.canonicalRequest(request.method(), query, signed, hashedPayload);
-        String expected = Tc3Signer.signature(key.secretKey(), auth.date(), auth.service(),
+        String expected = Tc3Signer.signature(signingKey(auth, key),
                 Tc3Signer.stringToSign(timestamp, auth.date(), auth.service(), canonical));
         if (!auth.date().equals(Tc3Signer.utcDate(timestamp))
                 || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
@@ -87,6 +92,19 @@ public final class RequestAuthenticator {
             throw signatureFailure();
         }
         return key;
+    }
+
+    private byte[] signingKey(ParsedAuthorization auth, ResolvedKey key) {
+        String scope = auth.secretId() + '/' + auth.date() + '/' + auth.service();
+        byte[] cached = signingKeys.get(scope);
+        if (cached == null) {
+            if (signingKeys.size() >= MAX_CACHED_SIGNING_KEYS) {
+                signingKeys.clear(); // old dates and idle keys: cheaper to rebuild than to track
+            }
+            cached = Tc3Signer.signingKey(key.secretKey(), auth.date(), auth.service());
+            signingKeys.put(scope, cached);
+        }
+        return cached;
     }
 
     private String hashedPayload(SignedRequest request) {

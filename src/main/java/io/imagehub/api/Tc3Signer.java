@@ -57,10 +57,18 @@ public final class Tc3Signer {
 
     /** Lower-case hex signature of {@code stringToSign} with the key derived from the secret, date and service. */
     public static String signature(String secretKey, String date, String service, String stringToSign) {
+        return signature(signingKey(secretKey, date, service), stringToSign);
+    }
+
+    /** The key a secret signs with on one date for one service (three HMACs; the same all day). */
+    public static byte[] signingKey(String secretKey, String date, String service) {
         byte[] secretDate = hmac(("TC3" + secretKey).getBytes(StandardCharsets.UTF_8), date);
         byte[] secretService = hmac(secretDate, service);
-        byte[] secretSigning = hmac(secretService, "tc3_request");
-        return HEX.formatHex(hmac(secretSigning, stringToSign));
+        return hmac(secretService, "tc3_request");
+    }
+
+    public static String signature(byte[] signingKey, String stringToSign) {
+        return HEX.formatHex(hmac(signingKey, stringToSign));
     }
 
     /** The full Authorization header value for a request (used by imagehub's own clients). */
