@@ -23,6 +23,8 @@ import java.util.function.IntFunction;
  * Suite {@code glance}: the operations equivalent to Glance's bench (ImportImage ~ create, SHARE ~ add member,
  * DescribeImages as recipient ~ list as member, DeleteImages ~ delete), for bench/compare-glance.
  *
+ * Suite {@code all}: both, on one server (each deletes from its own half of the delete pool).
+ *
  * <p>Usage: ApiBench HOST PORT ADMIN_TOKEN FIXTURES_JSON [SECONDS] [SUITE] [LABEL] (see bench/run).
  */
 public final class ApiBench {
@@ -53,16 +55,20 @@ public final class ApiBench {
         String label = args.length > 6 ? args[6] : "H2";
         ApiBench bench = new ApiBench(new LoadGenerator(host, port), new BenchSupport(host + ":" + port, args[2]),
                 fixtures, seconds);
+        bench.warmUp();
         switch (suite) {
             case "api" -> bench.api();
             case "glance" -> bench.glanceEquivalents();
+            case "all" -> {
+                bench.api();
+                bench.glanceEquivalents();
+            }
             default -> throw new IllegalArgumentException("unknown suite " + suite);
         }
         BenchSupport.report("imagehub " + suite + " " + label, bench.results);
     }
 
     private void api() throws Exception {
-        warmUp();
         measure("DescribeRegions (stack no-op)", c -> call(owner(c), "DescribeRegions", "{}"));
         measure("DescribeImages as owner (Limit 20)", c -> call(owner(c), "DescribeImages", "{\"Limit\":20}"));
         measure("DescribeImages as recipient (50 shared)", c -> call(recipient(c), "DescribeImages", sharedToMe()));
@@ -77,7 +83,8 @@ public final class ApiBench {
         measureSequence("ModifyImageAttribute", true, c -> List.of(
                 modify(c, "{\"ImageId\":\"%s\",\"ImageDescription\":\"first\"}"),
                 modify(c, "{\"ImageId\":\"%s\",\"ImageDescription\":\"second\"}")));
-        measureSequence("DeleteImages (one image each)", false, this::deletes);
+        measureSequence("DeleteImages (one image each)", false, c -> deletes(c, 0));
+        measure("DescribeRegions (stack no-op, again)", c -> call(owner(c), "DescribeRegions", "{}"));
     }
 
     /**
@@ -97,7 +104,6 @@ public final class ApiBench {
     }
 
     private void glanceEquivalents() throws Exception {
-        warmUp();
         List<Account> importers = support.accounts("bench-import-" + System.nanoTime(), CLIENTS);
         try (FileServer files = new FileServer()) {
             String url = files.put("bench.raw", new byte[4096]);
@@ -111,7 +117,7 @@ public final class ApiBench {
                 DataGenerator.LISTED * 40, i -> share(c, clients.get(c).get("ListedImages").get(i / 40).asText(),
                         DataGenerator.accountId(DataGenerator.FIRST_POPULATION_ACCOUNT + i % 40), "SHARE")));
         measure("DescribeImages as recipient ~ list as member", c -> call(recipient(c), "DescribeImages", sharedToMe()));
-        measureSequence("DeleteImages ~ delete", false, this::deletes);
+        measureSequence("DeleteImages ~ delete", false, c -> deletes(c, 1));
     }
 
     private void measure(String name, IntFunction<Call> call) throws InterruptedException {
@@ -137,10 +143,13 @@ public final class ApiBench {
         return r;
     }
 
-    private List<Call> deletes(int c) {
+    /** Half {@code half} (0 or 1) of the client's delete pool, so that suite "all" can delete twice. */
+    private List<Call> deletes(int c, int half) {
+        JsonNode pool = clients.get(c).get("DeletableImages");
         List<Call> calls = new ArrayList<>();
-        clients.get(c).get("DeletableImages").forEach(id ->
-                calls.add(call(owner(c), "DeleteImages", "{\"ImageIds\":[\"" + id.asText() + "\"]}")));
+        for (int i = half * pool.size() / 2; i < (half + 1) * pool.size() / 2; i++) {
+            calls.add(call(owner(c), "DeleteImages", "{\"ImageIds\":[\"" + pool.get(i).asText() + "\"]}"));
+        }
         return calls;
     }
 

@@ -68,7 +68,7 @@ public final class BenchSupport {
         return ids;
     }
 
-    /** Prints the table and appends the results as JSON lines under bench/results/. */
+    /** Prints the table and writes the results as JSON lines under bench/results/ (or to env BENCH_RESULTS). */
     public static void report(String title, List<LoadGenerator.Result> results) throws Exception {
         System.out.println();
         System.out.println("### " + title + " (" + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
@@ -77,8 +77,9 @@ public final class BenchSupport {
         System.out.println("|---|---|---|---|---|---|");
         results.forEach(r -> System.out.println(r.row()));
         Path dir = Path.of("bench", "results");
-        Files.createDirectories(dir);
-        Path file = dir.resolve(title.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase() + "-" + LocalDate.now() + ".jsonl");
+        Path file = System.getenv("BENCH_RESULTS") != null ? Path.of(System.getenv("BENCH_RESULTS"))
+                : dir.resolve(title.replaceAll("[^A-Za-z0-9]+", "-").toLowerCase() + "-" + LocalDate.now() + ".jsonl");
+        Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, results.stream().map(LoadGenerator.Result::json).toList());
         System.out.println("(written to " + file + ")");
     }

@@ -42,8 +42,8 @@ public final class DataGenerator {
     static final int LISTED = 50;
     /** Extra accounts that the share-list image is shared with, so DescribeImageSharePermission returns 10. */
     static final int EXTRA_SHARES = 9;
-    /** Images each bench owner may delete during a run. */
-    static final int DELETE_POOL = 1500;
+    /** Images each bench owner may delete during a run (half for each delete scenario of suite "all"). */
+    static final int DELETE_POOL = 3000;
     /** Accounts before this index belong to the fixtures; the population's images and shares use the others. */
     static final int FIRST_POPULATION_ACCOUNT = 3 * CLIENTS + EXTRA_SHARES;
     private static final int BATCH = 5_000;
