@@ -70,7 +70,7 @@ public final class ApiBench {
 
     private void api() throws Exception {
         measure("DescribeRegions (stack no-op)", c -> call(owner(c), "DescribeRegions", "{}"));
-        measure("DescribeImages as owner (Limit 20)", c -> call(owner(c), "DescribeImages", "{\"Limit\":20}"));
+        measure("DescribeImages as owner (500 images, Limit 20)", c -> call(owner(c), "DescribeImages", "{\"Limit\":20}"));
         measure("DescribeImages as recipient (50 shared)", c -> call(recipient(c), "DescribeImages", sharedToMe()));
         measure("DescribeImageSharePermission (10 shares)", c -> call(owner(c), "DescribeImageSharePermission",
                 "{\"ImageId\":\"" + fixture(c, "ShareListImage") + "\"}"));
@@ -104,6 +104,13 @@ public final class ApiBench {
     }
 
     private void glanceEquivalents() throws Exception {
+        // every call a new share: the 50 listed images with 40 accounts that have none of them
+        measureSequence("ModifyImageSharePermission SHARE ~ add member", false, c -> numbered(
+                DataGenerator.LISTED * 40, i -> share(c, clients.get(c).get("ListedImages").get(i / 40).asText(),
+                        DataGenerator.accountId(DataGenerator.FIRST_POPULATION_ACCOUNT + i % 40), "SHARE")));
+        measure("DescribeImages as recipient ~ list as member", c -> call(recipient(c), "DescribeImages", sharedToMe()));
+        measureSequence("DeleteImages ~ delete", false, c -> deletes(c, 1));
+        // last: the import jobs it starts keep the server busy after it
         List<Account> importers = support.accounts("bench-import-" + System.nanoTime(), CLIENTS);
         try (FileServer files = new FileServer()) {
             String url = files.put("bench.raw", new byte[4096]);
@@ -112,12 +119,6 @@ public final class ApiBench {
                     json(Map.of("Architecture", "x86_64", "OsType", "CentOS", "OsVersion", "7", "ImageUrl", url,
                             "ImageName", "import-" + i)))));
         }
-        // every call a new share: the 50 listed images with 40 accounts that have none of them
-        measureSequence("ModifyImageSharePermission SHARE ~ add member", false, c -> numbered(
-                DataGenerator.LISTED * 40, i -> share(c, clients.get(c).get("ListedImages").get(i / 40).asText(),
-                        DataGenerator.accountId(DataGenerator.FIRST_POPULATION_ACCOUNT + i % 40), "SHARE")));
-        measure("DescribeImages as recipient ~ list as member", c -> call(recipient(c), "DescribeImages", sharedToMe()));
-        measureSequence("DeleteImages ~ delete", false, c -> deletes(c, 1));
     }
 
     private void measure(String name, IntFunction<Call> call) throws InterruptedException {
@@ -148,7 +149,7 @@ public final class ApiBench {
         JsonNode pool = clients.get(c).get("DeletableImages");
         List<Call> calls = new ArrayList<>();
         for (int i = half * pool.size() / 2; i < (half + 1) * pool.size() / 2; i++) {
-            calls.add(call(owner(c), "DeleteImages", "{\"ImageIds\":[\"" + pool.get(i).asText() + "\"]}"));
+            calls.add(call(account(clients.get(c).get("Deleter")), "DeleteImages", "{\"ImageIds\":[\"" + pool.get(i).asText() + "\"]}"));
         }
         return calls;
     }

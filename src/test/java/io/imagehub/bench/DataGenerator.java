@@ -38,14 +38,19 @@ public final class DataGenerator {
     /** Load-generator clients the fixtures are made for: each client acts as its own owner and recipient. */
     static final int CLIENTS = 16;
     static final String REGION = "ap-guangzhou";
-    /** Images each bench owner lists (all shared with its recipient, who therefore also lists 50). */
+    /** Images each bench owner holds: the default quota, the most one account can have in a region. */
+    static final int OWNED = 500;
+    /** Of those, the ones shared with the owner's recipient, who therefore lists 50 (like Glance's bench). */
     static final int LISTED = 50;
     /** Extra accounts that the share-list image is shared with, so DescribeImageSharePermission returns 10. */
     static final int EXTRA_SHARES = 9;
-    /** Images each bench owner may delete during a run (half for each delete scenario of suite "all"). */
+    /**
+     * Images each bench deleter may delete during a run (half for each delete scenario of suite "all"). A separate
+     * account, so that the owner's listing stays at the quota while the pool is far above it.
+     */
     static final int DELETE_POOL = 3000;
     /** Accounts before this index belong to the fixtures; the population's images and shares use the others. */
-    static final int FIRST_POPULATION_ACCOUNT = 3 * CLIENTS + EXTRA_SHARES;
+    static final int FIRST_POPULATION_ACCOUNT = 4 * CLIENTS + EXTRA_SHARES;
     private static final int BATCH = 5_000;
 
     private final Connection c;
@@ -123,10 +128,11 @@ public final class DataGenerator {
     }
 
     /**
-     * Per client k: owner k (account k) owns {@value #LISTED} listed images, all shared with recipient k (account
-     * CLIENTS + k); the first of them is also shared with {@value #EXTRA_SHARES} more accounts; the second is the
-     * one SHARE/CANCEL toggles with account 2 * CLIENTS + k; the third is the one ModifyImageAttribute changes;
-     * plus {@value #DELETE_POOL} unshared images to delete.
+     * Per client k: owner k (account k) owns {@value #OWNED} images, the first {@value #LISTED} of them shared with
+     * recipient k (account CLIENTS + k); the first of them is also shared with {@value #EXTRA_SHARES} more accounts
+     * (4 * CLIENTS + e); the second is the one SHARE/CANCEL toggles with account 2 * CLIENTS + k; the third is the
+     * one ModifyImageAttribute changes. Deleter k (account 3 * CLIENTS + k) owns {@value #DELETE_POOL} unshared
+     * images to delete.
      */
     private Map<String, Object> fixtures(List<Map<String, String>> credentials) throws SQLException {
         List<Map<String, Object>> clients = new ArrayList<>();
@@ -134,16 +140,19 @@ public final class DataGenerator {
             for (int k = 0; k < CLIENTS; k++) {
                 String owner = accountId(k);
                 List<String> listed = new ArrayList<>();
-                for (int i = 0; i < LISTED; i++) {
-                    listed.add(addImage(image, owner, REGION));
-                    addShare(share, listed.get(i), accountId(CLIENTS + k));
+                for (int i = 0; i < OWNED; i++) {
+                    String id = addImage(image, owner, REGION);
+                    if (i < LISTED) {
+                        listed.add(id);
+                        addShare(share, id, accountId(CLIENTS + k));
+                    }
                 }
                 for (int e = 0; e < EXTRA_SHARES; e++) {
-                    addShare(share, listed.get(0), accountId(3 * CLIENTS + e));
+                    addShare(share, listed.get(0), accountId(4 * CLIENTS + e));
                 }
                 List<String> deletable = new ArrayList<>();
                 for (int i = 0; i < DELETE_POOL; i++) {
-                    deletable.add(addImage(image, owner, REGION));
+                    deletable.add(addImage(image, accountId(3 * CLIENTS + k), REGION));
                 }
                 image.executeBatch();
                 share.executeBatch();
@@ -151,6 +160,7 @@ public final class DataGenerator {
                 Map<String, Object> client = new LinkedHashMap<>();
                 client.put("Owner", credentials.get(k));
                 client.put("Recipient", credentials.get(CLIENTS + k));
+                client.put("Deleter", credentials.get(3 * CLIENTS + k));
                 client.put("ListedImages", listed);
                 client.put("ShareListImage", listed.get(0));
                 client.put("ToggleShareImage", listed.get(1));
