@@ -14,9 +14,10 @@ import org.h2.mvstore.MVStore;
  * The metadata store: a pooled DataSource over H2 or PostgreSQL with the schema migrated by Flyway,
  * and the one way to run work in a transaction.
  *
- * <p>A commit is acknowledged only once it is on the device: PostgreSQL does that itself (synchronous_commit), an
- * embedded H2 file database writes each commit to its file but never forces it, so a transaction that changed
- * something waits for a shared fsync ({@link GroupSync}, docs/adr/0007-durability.md).
+ * <p>A commit is acknowledged only once it is on the device. PostgreSQL does that itself (synchronous_commit). An
+ * embedded H2 file database never forces its file, so a transaction that changed something waits for a group
+ * commit ({@link GroupSync}): one writer stores every transaction committed so far as one MVStore chunk and forces
+ * the file, for all of them at once (docs/adr/0007-durability.md).
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
@@ -39,7 +40,15 @@ public final class Database implements AutoCloseable {
         config.setPoolName("imagehub-db");
         this.dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        this.h2Sync = jdbcUrl.startsWith("jdbc:h2:file:") ? new GroupSync(h2Store()::sync) : null;
+        this.h2Sync = jdbcUrl.startsWith("jdbc:h2:file:") ? new GroupSync(storeAndForce(h2Store())) : null;
+    }
+
+    /** Writes the changes of every transaction committed so far to the file (one chunk), then fsyncs it. */
+    private static GroupSync.Force storeAndForce(MVStore store) {
+        return () -> {
+            store.commit();
+            store.sync();
+        };
     }
 
     /** The embedded H2 database's store; it stays open as long as the pool holds connections. */

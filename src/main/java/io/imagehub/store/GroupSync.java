@@ -4,12 +4,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Group commit: a caller whose commit is already written to the file (not yet forced to the device) waits here
- * until one fsync that started after its write has completed. Concurrent callers share that fsync: the first to
- * arrive forces the file for everyone registered so far, the others wait for it (see docs/adr/0007-durability.md).
+ * Group commit: a caller whose transaction has committed (in memory) waits here until one round of "write the
+ * store, force the file" that started after its commit has completed. Concurrent callers share that round: the
+ * first to arrive runs it for everyone registered so far, the others wait for it (docs/adr/0007-durability.md).
  */
 final class GroupSync {
-    /** Forces the database file to the device (fsync). */
+    /** Writes everything committed so far to the database file and forces it to the device (fsync). */
     @FunctionalInterface
     interface Force {
         void force() throws Exception;
@@ -26,7 +26,7 @@ final class GroupSync {
         this.force = force;
     }
 
-    /** Returns once every write that completed before this call is on the device. */
+    /** Returns once every commit that completed before this call is on the device. */
     void awaitDurable() {
         lock.lock();
         try {
@@ -36,7 +36,7 @@ final class GroupSync {
                     synced.awaitUninterruptibly();
                     continue;
                 }
-                // lead a round: it covers every ticket registered so far, since those writes are already in the file
+                // lead a round: it covers every ticket registered so far, since those commits have already happened
                 long upTo = registered;
                 forcing = true;
                 lock.unlock();
