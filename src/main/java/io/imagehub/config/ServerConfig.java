@@ -51,9 +51,11 @@ public class ServerConfig {
         Path db = dataDir.toAbsolutePath().resolve("db").resolve("imagehub");
         // WRITE_DELAY=1000: H2's own writer may wait up to 1 s, because Database stores and fsyncs every committed
         // change itself (group commit) before acknowledging it (docs/adr/0007-durability.md);
+        // QUERY_CACHE_SIZE=64: one request runs up to ~10 distinct statements; H2's default per-session cache of 8
+        // parsed statements made it parse most of them again on every request;
         // DB_CLOSE_ON_EXIT=FALSE: our shutdown hook closes the database after in-flight requests and jobs stop
         return "jdbc:h2:file:" + db + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";WRITE_DELAY=1000;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=1000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public Path effectiveMasterKeyFile() {
