@@ -21,6 +21,8 @@ final class JdbcImageRepository implements ImageRepository {
     private static final String COLUMNS = "i.image_id, i.region, i.owner_id, i.is_public, i.image_name, i.description, "
             + "i.state, i.source, i.os_name, i.platform, i.architecture, i.license_type, i.boot_mode, i.image_family, "
             + "i.deprecated, i.size_bytes, i.sha256, i.sync_percent, i.origin, i.created_at";
+    /** Position of a search's image_type, right after the {@link #COLUMNS}. */
+    private static final int IMAGE_TYPE_COLUMN = 21;
 
     private final Sql sql;
 
@@ -137,7 +139,7 @@ final class JdbcImageRepository implements ImageRepository {
         List<ImageView> views = sql.query("SELECT * FROM ("
                         + String.join(" UNION ALL ", branches.stream().map(b -> b.firstRows(top)).toList())
                         + ") v ORDER BY v.created_at DESC, v.image_id LIMIT ? OFFSET ?",
-                rs -> new ImageView(row(rs), rs.getString("image_type")), pageParams.toArray());
+                rs -> new ImageView(row(rs), rs.getString(IMAGE_TYPE_COLUMN)), pageParams.toArray());
         long total = views.size() < q.limit() && (views.size() > 0 || q.offset() == 0)
                 ? q.offset() + views.size()
                 : sql.queryLong("SELECT " + String.join(" + ", branches.stream().map(Branch::count).toList()),
@@ -231,13 +233,12 @@ final class JdbcImageRepository implements ImageRepository {
                 i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt(), own);
     }
 
+    /** Maps the {@link #COLUMNS} by position: by name, H2 looks every column up again for every row. */
     private Image row(ResultSet rs) throws SQLException {
-        return new Image(rs.getString("image_id"), rs.getString("region"), rs.getString("owner_id"),
-                rs.getBoolean("is_public"), rs.getString("image_name"), rs.getString("description"),
-                ImageState.valueOf(rs.getString("state")), rs.getString("source"), rs.getString("os_name"),
-                rs.getString("platform"), rs.getString("architecture"), rs.getString("license_type"),
-                rs.getString("boot_mode"), rs.getString("image_family"), rs.getBoolean("deprecated"),
-                rs.getLong("size_bytes"), rs.getString("sha256"), rs.getObject("sync_percent", Integer.class), rs.getString("origin"),
-                Sql.instant(rs, "created_at"), Map.of());
+        return new Image(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
+                rs.getString(6), ImageState.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
+                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
+                rs.getBoolean(15), rs.getLong(16), rs.getString(17), rs.getObject(18, Integer.class), rs.getString(19),
+                Sql.instant(rs, 20), Map.of());
     }
 }

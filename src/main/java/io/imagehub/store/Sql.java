@@ -84,6 +84,11 @@ final class Sql {
         return ts == null ? null : ts.toInstant();
     }
 
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
     /** "?, ?, ?" for an IN list of {@code n} values. */
     static String placeholders(int n) {
         return String.join(", ", java.util.Collections.nCopies(n, "?"));
