@@ -180,7 +180,7 @@ public final class ImageActions {
         return dryRun ? new ImageIdResponse(null) : new ImageIdResponse(image.imageId());
     }
 
-    private static Map<String, String> tags(List<TagSpecificationDto> specs) {
+    static Map<String, String> tags(List<TagSpecificationDto> specs) {
         Map<String, String> tags = new LinkedHashMap<>();
         if (specs == null) {
             return tags;

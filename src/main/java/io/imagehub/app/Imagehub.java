@@ -3,6 +3,7 @@ package io.imagehub.app;
 import io.imagehub.api.ActionRegistry;
 import io.imagehub.api.ApiGateway;
 import io.imagehub.api.ImageActions;
+import io.imagehub.api.InstanceActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
 import io.imagehub.blob.ChunkStore;
@@ -12,9 +13,12 @@ import io.imagehub.domain.AccountService;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.ImageService;
 import io.imagehub.domain.ImportService;
+import io.imagehub.domain.InstanceService;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
+import io.imagehub.jobs.CreateImageJob;
 import io.imagehub.jobs.ImportJob;
+import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
 import io.imagehub.store.Database;
 import io.imagehub.store.JdbcTransactions;
@@ -35,6 +39,7 @@ public final class Imagehub implements AutoCloseable {
     private static final long MAX_IMAGE_BYTES = 512L << 30;
 
     private final Database database;
+    private final ChunkStore chunks;
     private final JobRunner jobs;
     private final HttpServer http;
     private final String adminToken;
@@ -46,21 +51,26 @@ public final class Imagehub implements AutoCloseable {
         this.adminToken = adminToken(config);
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
         Transactions transactions = new JdbcTransactions(database);
-        ChunkStore chunks = new DirectoryChunkStore(config.dataDir.resolve("blobs"));
+        this.chunks = new DirectoryChunkStore(config.dataDir.resolve("blobs"));
 
         AccountService accounts = new AccountService(transactions,
                 SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()), clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
         ImageData imageData = new ImageData(transactions, clock);
+        InstanceService instances = new InstanceService(transactions, images, clock, config.instanceQuota,
+                Duration.ofMillis(config.instanceTransitionMillis));
         this.jobs = new JobRunner(transactions,
                 Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, imageId -> chunks, MAX_IMAGE_BYTES,
-                        Duration.ofSeconds(config.importReadTimeoutSeconds))),
+                        Duration.ofSeconds(config.importReadTimeoutSeconds)),
+                        InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
+                        InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances)),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
 
         ActionRegistry registry = new ActionRegistry();
         new RegionActions(config.regions).register(registry);
         new ImageActions(images, imports).register(registry);
+        new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
                 config.acceptUnsignedPayload), registry, config);
 
@@ -81,6 +91,11 @@ public final class Imagehub implements AutoCloseable {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    /** The node's chunk store, for tests and benchmarks that check which bytes an operation wrote. */
+    public ChunkStore chunkStore() {
+        return chunks;
     }
 
     /** The admin token from config or env, else from {@code <data-dir>/admin-token}, created (mode 0600) if absent. */

@@ -23,6 +23,10 @@ public class ServerConfig {
     public int shareLimit = 50;
     public int imageQuota = 500;
     public int instanceQuota = 100;
+    /** The instance types sold in the regions' zones (DescribeInstanceTypeConfigs, RunInstances.InstanceType). */
+    public List<InstanceTypeConfig> instanceTypes = InstanceTypeConfig.defaults();
+    /** How long an instance stays PENDING, STOPPING, STARTING, REBOOTING or TERMINATING before it settles. */
+    public long instanceTransitionMillis = 1000;
     public List<String> importAllow = new ArrayList<>();
     public List<RegionConfig> regions = RegionConfig.defaults();
     public long clockSkewSeconds = 300;

@@ -56,4 +56,20 @@ public final class ErrorCodes {
     public static final String OVER_QUOTA = "OverQuota";
     public static final String INVALID_REGION_NOT_FOUND = "InvalidRegion.NotFound";
     public static final String INVALID_REGION_VALUE = "InvalidParameterValue.InvalidRegion";
+
+    public static final String INSTANCE_ID_MALFORMED = "InvalidInstanceId.Malformed";
+    public static final String INSTANCE_ID_NOT_FOUND = "InvalidInstanceId.NotFound";
+    public static final String INSTANCE_OPERATION_IN_PROGRESS = "OperationDenied.InstanceOperationInProgress";
+    public static final String INSTANCE_QUOTA_EXCEEDED = "LimitExceeded.InstanceQuota";
+    public static final String INSTANCE_COUNT_OUT_OF_RANGE = "InvalidParameterValue.Range";
+    public static final String INSTANCE_NAME_TOO_LONG = "InvalidInstanceName.TooLong";
+    public static final String INSTANCE_TYPE_MALFORMED = "InvalidInstanceType.Malformed";
+    public static final String INSTANCE_TYPE_NOT_FOUND = "InvalidParameterValue.InstanceTypeNotFound";
+    public static final String ZONE_INSTANCE_TYPE_NOT_FOUND = "ResourceNotFound.InvalidZoneInstanceType";
+    public static final String INSTANCE_CHARGE_TYPE_UNSUPPORTED = "UnsupportedOperation.InstanceChargeType";
+    public static final String CLIENT_TOKEN_TOO_LONG = "InvalidClientToken.TooLong";
+    public static final String ZONE_MISMATCH_REGION = "InvalidZone.MismatchRegion";
+    public static final String ZONE_NOT_SUPPORTED = "InvalidParameterValue.ZoneNotSupported";
+    public static final String INVALID_PARAMETER_COMBINATION = "InvalidParameterCombination";
+    public static final String SPECIFY_ONE_PARAMETER = "InvalidParameter.SpecifyOneParameter";
 }
