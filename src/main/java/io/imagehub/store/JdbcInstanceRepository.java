@@ -74,7 +74,7 @@ final class JdbcInstanceRepository implements InstanceRepository {
         long total = sql.queryLong("SELECT COUNT(*)" + where, params.toArray());
         params.add(q.limit());
         params.add(q.offset());
-        List<Instance> items = sql.query("SELECT " + COLUMNS + where + " ORDER BY created_at, instance_id LIMIT ? OFFSET ?",
+        List<Instance> items = sql.query("SELECT " + COLUMNS + where + " ORDER BY launch_seq LIMIT ? OFFSET ?",
                 JdbcInstanceRepository::row, params.toArray());
         return new Page<>(items, total);
     }

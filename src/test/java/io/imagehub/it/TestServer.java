@@ -64,6 +64,11 @@ public final class TestServer implements AutoCloseable {
         return node.adminToken();
     }
 
+    /** Chunks the node's store has written so far: what an operation that must copy no bytes must not move. */
+    public long chunksWritten() {
+        return node.chunkStore().chunksWritten();
+    }
+
     public Account createAccount(String name) {
         return createAccounts(name, 1).get(0);
     }
