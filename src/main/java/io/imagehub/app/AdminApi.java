@@ -53,8 +53,7 @@ public final class AdminApi {
         int count = body.path("Count").asInt(1);
         try {
             List<Credentials> created = accounts.create(name, count);
-            reply(res, Status.OK_200, created.stream().map(c -> Map.of("AccountId", c.accountId(),
-                    "SecretId", c.secretId(), "SecretKey", c.secretKey())).toList());
+            reply(res, Status.OK_200, created.stream().map(AdminApi::credentialsJson).toList());
         } catch (ApiException e) {
             reply(res, Status.BAD_REQUEST_400, Map.of("Error", e.getMessage()));
         }
@@ -69,6 +68,14 @@ public final class AdminApi {
         int limit = Math.min(10_000, Math.max(1, req.query().first("limit").map(Integer::parseInt).orElse(1000)));
         List<AuditEvent> events = images.audit(image, account, limit);
         reply(res, Status.OK_200, events.stream().map(AdminApi::eventJson).toList());
+    }
+
+    private static Map<String, String> credentialsJson(Credentials c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("AccountId", c.accountId());
+        m.put("SecretId", c.secretId());
+        m.put("SecretKey", c.secretKey());
+        return m;
     }
 
     private static Map<String, Object> eventJson(AuditEvent e) {

@@ -1,0 +1,15 @@
+package io.imagehub.store;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class H2RepositoryTest extends RepositoryContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Database openDatabase() {
+        return new Database("jdbc:h2:file:" + dir.resolve("db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                + "DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0", "", "", 4);
+    }
+}

@@ -1,0 +1,34 @@
+package io.imagehub.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The repository contract on a real PostgreSQL server, one fresh database per test. */
+class PostgresRepositoryTest extends RepositoryContract {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        postgres.close();
+    }
+
+    @Override
+    protected Database openDatabase() throws SQLException {
+        String name = "contract" + DATABASES.incrementAndGet();
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            c.createStatement().execute("CREATE DATABASE " + name);
+        }
+        return new Database(postgres.getJdbcUrl("postgres", name), "postgres", "", 4);
+    }
+}
