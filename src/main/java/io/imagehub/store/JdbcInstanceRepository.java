@@ -30,7 +30,8 @@ final class JdbcInstanceRepository implements InstanceRepository {
 
     @Override
     public void insert(Instance i, String diskManifestJson) {
-        sql.update("INSERT INTO instances (" + COLUMNS + ", disk_manifest) VALUES (" + Sql.placeholders(26) + ")",
+        sql.update("INSERT INTO instances (" + COLUMNS + ", disk_manifest) VALUES ("
+                        + Sql.placeholders(COLUMNS.split(",").length + 1) + ")",
                 i.instanceId(), i.uuid(), i.ownerId(), i.region(), i.zone(), i.instanceType(), i.cpu(), i.memoryGiB(),
                 i.name(), i.state().name(), i.imageId(), i.imageOwnerId(), i.osName(), i.platform(), i.architecture(),
                 i.licenseType(), i.bootMode(), i.diskId(), i.diskType(), i.diskSizeGiB(), i.privateIp(),
