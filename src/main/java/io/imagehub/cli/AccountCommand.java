@@ -2,10 +2,10 @@ package io.imagehub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "account", description = "Manage accounts.", subcommands = AccountCommand.Create.class)
@@ -17,17 +17,13 @@ public final class AccountCommand {
         String name;
         @Option(names = "--count", defaultValue = "1", description = "How many accounts to create.")
         int count;
-        @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9000", description = "The server's address.")
-        String endpoint;
-        @Option(names = "--admin-token", description = "Admin token (default: env IMAGEHUB_ADMIN_TOKEN, else <data-dir>/admin-token).")
-        String adminToken;
-        @Option(names = "--data-dir", defaultValue = "data", description = "The server's data dir, to read the admin token from.")
-        Path dataDir;
+        @Mixin
+        AdminOptions admin;
 
         @Override
         public Integer call() throws Exception {
             ObjectMapper json = new ObjectMapper();
-            String reply = new AdminClient(endpoint, adminToken, dataDir)
+            String reply = admin.client()
                     .post("/admin/accounts", json.writeValueAsString(Map.of("Name", name, "Count", count)));
             for (JsonNode credentials : json.readTree(reply)) {
                 System.out.println(json.writeValueAsString(credentials));

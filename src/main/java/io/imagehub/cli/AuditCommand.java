@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", description = "Print the audit trail (newest first), one JSON object per event.")
@@ -17,12 +17,8 @@ public final class AuditCommand implements Callable<Integer> {
     String account;
     @Option(names = "--limit", defaultValue = "1000", description = "At most this many events.")
     int limit;
-    @Option(names = "--endpoint", defaultValue = "http://127.0.0.1:9000", description = "The server's address.")
-    String endpoint;
-    @Option(names = "--admin-token", description = "Admin token (default: env IMAGEHUB_ADMIN_TOKEN, else <data-dir>/admin-token).")
-    String adminToken;
-    @Option(names = "--data-dir", defaultValue = "data", description = "The server's data dir, to read the admin token from.")
-    Path dataDir;
+    @Mixin
+    AdminOptions admin;
 
     @Override
     public Integer call() throws Exception {
@@ -34,7 +30,7 @@ public final class AuditCommand implements Callable<Integer> {
             path.append("&account=").append(URLEncoder.encode(account, StandardCharsets.UTF_8));
         }
         ObjectMapper json = new ObjectMapper();
-        for (JsonNode event : json.readTree(new AdminClient(endpoint, adminToken, dataDir).get(path.toString()))) {
+        for (JsonNode event : json.readTree(admin.client().get(path.toString()))) {
             System.out.println(json.writeValueAsString(event));
         }
         return 0;

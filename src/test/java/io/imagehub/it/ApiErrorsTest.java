@@ -166,7 +166,7 @@ class ApiErrorsTest {
     void missingParametersAreRefused() {
         assertRefused("MissingParameter", () -> aliceGz.ModifyImageAttribute(new ModifyImageAttributeRequest()));
         assertRefused("MissingParameter", () -> aliceGz.DeleteImages(new DeleteImagesRequest()));
-        ImportImageRequest noName = importRequest(files.baseUrl() + "disk.raw", null);
+        ImportImageRequest noName = Images.importRequest(files.baseUrl() + "disk.raw", null);
         assertRefused("MissingParameter", () -> aliceGz.ImportImage(noName));
     }
 
@@ -174,7 +174,7 @@ class ApiErrorsTest {
     void twoHundredCharacterNamesAreRefusedAndChangeNothing() throws Exception {
         long before = countOwn();
         assertRefused("InvalidParameterValue.TooLarge",
-                () -> aliceGz.ImportImage(importRequest(files.baseUrl() + "disk.raw", "n".repeat(200))));
+                () -> aliceGz.ImportImage(Images.importRequest(files.baseUrl() + "disk.raw", "n".repeat(200))));
         ModifyImageAttributeRequest rename = new ModifyImageAttributeRequest();
         rename.setImageId(ownImage);
         rename.setImageName("n".repeat(200));
@@ -188,7 +188,7 @@ class ApiErrorsTest {
         long before = countOwn();
         for (String url : new String[] {"http://169.254.169.254/latest", "file:///etc/passwd", "ftp://127.0.0.1/x",
                 "http://user:pw@" + files.baseUrl().substring(7) + "disk.raw", "not a url"}) {
-            assertRefused("InvalidParameter.InvalidParameterUrlError", () -> aliceGz.ImportImage(importRequest(url, "x")));
+            assertRefused("InvalidParameter.InvalidParameterUrlError", () -> aliceGz.ImportImage(Images.importRequest(url, "x")));
         }
         assertThat(countOwn()).isEqualTo(before);
     }
@@ -196,15 +196,15 @@ class ApiErrorsTest {
     @Test
     void aDuplicateNameIsRefused() {
         assertRefused("InvalidImageName.Duplicate",
-                () -> aliceGz.ImportImage(importRequest(files.baseUrl() + "disk.raw", "base")));
+                () -> aliceGz.ImportImage(Images.importRequest(files.baseUrl() + "disk.raw", "base")));
     }
 
     @Test
     void unsupportedOsAndArchitectureAreRefused() {
-        ImportImageRequest os = importRequest(files.baseUrl() + "disk.raw", "os");
+        ImportImageRequest os = Images.importRequest(files.baseUrl() + "disk.raw", "os");
         os.setOsType("BeOS");
         assertRefused("InvalidImageOsType.Unsupported", () -> aliceGz.ImportImage(os));
-        ImportImageRequest version = importRequest(files.baseUrl() + "disk.raw", "version");
+        ImportImageRequest version = Images.importRequest(files.baseUrl() + "disk.raw", "version");
         version.setOsVersion("99");
         assertRefused("InvalidImageOsVersion.Unsupported", () -> aliceGz.ImportImage(version));
     }
@@ -212,7 +212,7 @@ class ApiErrorsTest {
     @Test
     void dryRunImportChecksAndCreatesNothing() throws Exception {
         long before = countOwn();
-        ImportImageRequest request = importRequest(files.baseUrl() + "disk.raw", "dry");
+        ImportImageRequest request = Images.importRequest(files.baseUrl() + "disk.raw", "dry");
         request.setDryRun(true);
         assertThat(aliceGz.ImportImage(request).getImageId()).isNull();
         assertThat(countOwn()).isEqualTo(before);
@@ -292,15 +292,5 @@ class ApiErrorsTest {
         DescribeImagesRequest request = new DescribeImagesRequest();
         request.setFilters(new Filter[] {FoundationTest.filter("image-type", "PRIVATE_IMAGE")});
         return aliceGz.DescribeImages(request).getTotalCount();
-    }
-
-    private static ImportImageRequest importRequest(String url, String name) {
-        ImportImageRequest request = new ImportImageRequest();
-        request.setArchitecture("x86_64");
-        request.setOsType("CentOS");
-        request.setOsVersion("7");
-        request.setImageUrl(url);
-        request.setImageName(name);
-        return request;
     }
 }

@@ -15,14 +15,19 @@ public final class Images {
     private Images() {
     }
 
-    public static String importImage(CvmClient client, String url, String name) throws TencentCloudSDKException {
+    /** A valid CentOS 7 x86_64 import request. */
+    public static ImportImageRequest importRequest(String url, String name) {
         ImportImageRequest request = new ImportImageRequest();
         request.setArchitecture("x86_64");
         request.setOsType("CentOS");
         request.setOsVersion("7");
         request.setImageUrl(url);
         request.setImageName(name);
-        return client.ImportImage(request).getImageId();
+        return request;
+    }
+
+    public static String importImage(CvmClient client, String url, String name) throws TencentCloudSDKException {
+        return client.ImportImage(importRequest(url, name)).getImageId();
     }
 
     /** Imports and waits until the image is NORMAL. */
