@@ -6,6 +6,7 @@ import static io.imagehub.it.Instances.settledIn;
 import static io.imagehub.it.Instances.share;
 import static io.imagehub.it.SdkAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
@@ -16,6 +17,8 @@ import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesRequest;
 import com.tencentcloudapi.cvm.v20170312.models.Filter;
 import com.tencentcloudapi.cvm.v20170312.models.Image;
 import com.tencentcloudapi.cvm.v20170312.models.Instance;
+import com.tencentcloudapi.cvm.v20170312.models.Tag;
+import com.tencentcloudapi.cvm.v20170312.models.TagSpecification;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,12 +164,21 @@ class CreateImageTest {
     }
 
     @Test
-    void forcePoweroffStopsTheInstanceBeforeTheCapture() throws Exception {
+    void forcePoweroffStopsTheInstanceBeforeTheCaptureAndTagsGoOnTheImage() throws Exception {
         String instanceId = runReady(bobGz, ZONE, golden);
         CreateImageRequest request = createImageRequest(instanceId, "powered-off");
         request.setForcePoweroff("true");
+        Tag tag = new Tag();
+        tag.setKey("stage");
+        tag.setValue("golden");
+        TagSpecification tags = new TagSpecification();
+        tags.setResourceType("image");
+        tags.setTags(new Tag[] {tag});
+        request.setTagSpecification(new TagSpecification[] {tags});
         String imageId = bobGz.CreateImage(request).getImageId();
-        assertThat(Images.awaitSettled(bobGz, imageId).getImageState()).isEqualTo("NORMAL");
+        Image image = Images.awaitSettled(bobGz, imageId);
+        assertThat(image.getImageState()).isEqualTo("NORMAL");
+        assertThat(image.getTags()).extracting(Tag::getKey, Tag::getValue).containsExactly(tuple("stage", "golden"));
         Instance instance = Instances.await(bobGz, instanceId, settledIn("STOPPED"));
         assertThat(instance.getLatestOperation()).isEqualTo("CreateImage");
     }
