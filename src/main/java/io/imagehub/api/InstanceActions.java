@@ -11,6 +11,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_COMBINATION;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE_LIMIT_EXCEEDED;
+import static io.imagehub.domain.ErrorCodes.PARAMETER_CONFLICT;
 import static io.imagehub.domain.ErrorCodes.SPECIFY_ONE_PARAMETER;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_OPERATION;
 import static io.imagehub.domain.ErrorCodes.ZONE_INSTANCE_TYPE_NOT_FOUND;
@@ -34,9 +35,10 @@ import io.imagehub.domain.ImportService;
 import io.imagehub.domain.InstanceQuery;
 import io.imagehub.domain.InstanceService;
 import io.imagehub.domain.InstanceService.LaunchSpec;
-import io.imagehub.domain.InstanceState;
-import io.imagehub.domain.Page;
 import io.imagehub.domain.Instance;
+import io.imagehub.domain.InstanceState;
+import io.imagehub.domain.LoginSettings;
+import io.imagehub.domain.Page;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +99,32 @@ public final class InstanceActions {
 
     public record RunInstancesRequest(PlacementDto placement, String imageId, String instanceChargeType,
                                       String instanceType, SystemDiskDto systemDisk, Long instanceCount,
-                                      String instanceName, String clientToken, Boolean dryRun) {
+                                      String instanceName, LoginSettingsDto loginSettings, String clientToken,
+                                      Boolean dryRun) {
+    }
+
+    public record LoginSettingsDto(String password, List<String> keyIds, String keepImageLogin) {
+    }
+
+    /** Password, or KeepImageLogin "true", or neither; key pairs do not exist here. */
+    private static LoginSettings login(LoginSettingsDto dto) {
+        if (dto == null) {
+            return LoginSettings.DEFAULT;
+        }
+        Params.oneOf(dto.keepImageLogin(), TRUE_FALSE, "LoginSettings.KeepImageLogin");
+        boolean keep = "true".equals(dto.keepImageLogin());
+        boolean keys = dto.keyIds() != null && !dto.keyIds().isEmpty();
+        if (keep && (dto.password() != null || keys)) {
+            throw new ApiException(PARAMETER_CONFLICT,
+                    "`KeepImageLogin` cannot be combined with `Password` or `KeyIds`.");
+        }
+        if (dto.password() != null && keys) {
+            throw new ApiException("InvalidParameterConflict", "`Password` and `KeyIds` cannot both be given.");
+        }
+        if (keys) {
+            throw new ApiException(UNSUPPORTED_OPERATION, "Key pairs are not supported; use `Password`.");
+        }
+        return new LoginSettings(dto.password(), keep);
     }
 
     public record RunInstancesResponse(List<String> instanceIdSet) {
@@ -128,7 +155,8 @@ public final class InstanceActions {
                 : Params.oneOf(disk.diskType(), SYSTEM_DISK_TYPES, "SystemDisk.DiskType");
         boolean dryRun = Boolean.TRUE.equals(r.dryRun());
         List<String> ids = instances.run(ctx, new LaunchSpec(r.imageId(), zone, type.instanceType(), type.cpu(),
-                type.memory(), names(r.instanceName(), (int) count), diskType, diskSize(disk)), r.clientToken(), dryRun);
+                type.memory(), names(r.instanceName(), (int) count), diskType, diskSize(disk), login(r.loginSettings())),
+                r.clientToken(), dryRun);
         return new RunInstancesResponse(ids);
     }
 
@@ -290,7 +318,8 @@ public final class InstanceActions {
                                             Boolean releasePrepaidDataDisks) {
     }
 
-    public record ResetInstanceRequest(String instanceId, String imageId, SystemDiskDto systemDisk) {
+    public record ResetInstanceRequest(String instanceId, String imageId, SystemDiskDto systemDisk,
+                                       LoginSettingsDto loginSettings) {
     }
 
     Object resetInstance(CallContext ctx, ResetInstanceRequest r) {
@@ -301,7 +330,7 @@ public final class InstanceActions {
         if (r.systemDisk() != null && r.systemDisk().diskType() != null) {
             throw new ApiException(INVALID_PARAMETER_VALUE, "ResetInstance cannot change `SystemDisk.DiskType`.");
         }
-        instances.reset(ctx, r.instanceId(), r.imageId(), diskSize(r.systemDisk()));
+        instances.reset(ctx, r.instanceId(), r.imageId(), diskSize(r.systemDisk()), login(r.loginSettings()));
         return null;
     }
 

@@ -72,4 +72,6 @@ public final class ErrorCodes {
     public static final String ZONE_NOT_SUPPORTED = "InvalidParameterValue.ZoneNotSupported";
     public static final String INVALID_PARAMETER_COMBINATION = "InvalidParameterCombination";
     public static final String SPECIFY_ONE_PARAMETER = "InvalidParameter.SpecifyOneParameter";
+    public static final String INVALID_PASSWORD = "InvalidParameterValue.InvalidPassword";
+    public static final String PARAMETER_CONFLICT = "InvalidParameter.ParameterConflict";
 }

@@ -51,7 +51,7 @@ public final class InstanceService {
 
     /** What to launch, with zone and type already checked against the region's catalogue. */
     public record LaunchSpec(String imageId, String zone, String instanceType, int cpu, int memoryGiB,
-                             List<String> names, String diskType, Integer diskSizeGiB) {
+                             List<String> names, String diskType, Integer diskSizeGiB, LoginSettings login) {
     }
 
     /** The payload of a transition job: which instances, and the request whose operation it completes. */
@@ -91,6 +91,7 @@ public final class InstanceService {
                 }
             }
             Image image = launchableImage(uow, ctx, spec.imageId());
+            spec.login().requireValidFor(image);
             int used = uow.instances().countOwned(ctx.accountId(), ctx.region());
             if (used + count > instanceQuota) {
                 throw new ApiException(INSTANCE_QUOTA_EXCEEDED, "Your account has " + used + " instances in `"
@@ -146,11 +147,12 @@ public final class InstanceService {
      * ResetInstance: the disk becomes a clone of {@code imageId} (default: the instance's current image), which
      * must be launchable by the caller now: an image whose share was cancelled, or that was deleted, is not found.
      */
-    public void reset(CallContext ctx, String instanceId, String imageId, Integer diskSizeGiB) {
+    public void reset(CallContext ctx, String instanceId, String imageId, Integer diskSizeGiB, LoginSettings login) {
         images.audited(ctx, "ResetInstance", imageId, List.of(), uow -> {
             Instance instance = lockOwned(uow, ctx, List.of(instanceId)).get(0);
             requireMayStart(instance, SETTLED);
             Image image = launchableImage(uow, ctx, imageId != null ? imageId : instance.imageId());
+            login.requireValidFor(image);
             if (diskSizeGiB != null && diskSizeGiB < instance.diskSizeGiB()) {
                 throw new ApiException(INVALID_PARAMETER_VALUE, "`SystemDisk.DiskSize` cannot shrink the disk of `"
                         + instanceId + "` below its " + instance.diskSizeGiB() + " GiB.");

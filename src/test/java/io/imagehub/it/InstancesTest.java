@@ -21,6 +21,7 @@ import com.tencentcloudapi.cvm.v20170312.models.Filter;
 import com.tencentcloudapi.cvm.v20170312.models.Image;
 import com.tencentcloudapi.cvm.v20170312.models.Instance;
 import com.tencentcloudapi.cvm.v20170312.models.InstanceTypeConfig;
+import com.tencentcloudapi.cvm.v20170312.models.LoginSettings;
 import com.tencentcloudapi.cvm.v20170312.models.ResetInstanceRequest;
 import com.tencentcloudapi.cvm.v20170312.models.RunInstancesRequest;
 import com.tencentcloudapi.cvm.v20170312.models.RunInstancesResponse;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Launching instances from images through the official SDK: launch permission, idempotency, DryRun, quota. */
+/**
+ * Launching instances from images through the official SDK: launch permission, reinstall, idempotency, DryRun,
+ * quota, login settings, listing and the instance-type catalogue.
+ */
 class InstancesTest {
     private static final String GZ = "ap-guangzhou";
     private static final String SH = "ap-shanghai";
@@ -327,5 +331,31 @@ class InstancesTest {
         longName.setInstanceName("n".repeat(129));
         assertRefused("InvalidInstanceName.TooLong", () -> hankGz.RunInstances(longName));
         assertThat(count(hankGz)).isZero();
+    }
+
+    @Test
+    void loginSettingsAreCheckedAgainstTheImage() throws Exception {
+        CvmClient ivyGz = server.client(recipientOf(golden, "ivy"), GZ);
+        String linuxPublic = publicImage(ivyGz);
+        for (String weak : new String[] {"Sh0rt", "onlylowercase", "x".repeat(8) + "\u00e9A1"}) {
+            assertRefused("InvalidParameterValue.InvalidPassword", () -> ivyGz.RunInstances(withLogin(linuxPublic, weak, null)));
+        }
+        assertRefused("InvalidParameterValue", () -> ivyGz.RunInstances(withLogin(linuxPublic, null, "true")));
+        assertRefused("InvalidParameter.ParameterConflict",
+                () -> ivyGz.RunInstances(withLogin(golden, "Passw0rd-ok", "true")));
+        assertThat(count(ivyGz)).isZero();
+
+        assertThat(ivyGz.RunInstances(withLogin(linuxPublic, "Passw0rd-ok", null)).getInstanceIdSet()).hasSize(1);
+        assertThat(ivyGz.RunInstances(withLogin(golden, null, "true")).getInstanceIdSet()).hasSize(1);
+        assertThat(count(ivyGz)).isEqualTo(2);
+    }
+
+    private static RunInstancesRequest withLogin(String imageId, String password, String keepImageLogin) {
+        RunInstancesRequest request = runRequest(ZONE, imageId, 1);
+        LoginSettings login = new LoginSettings();
+        login.setPassword(password);
+        login.setKeepImageLogin(keepImageLogin);
+        request.setLoginSettings(login);
+        return request;
     }
 }
