@@ -55,7 +55,8 @@ public final class ChunkedImageWriter {
 
     /**
      * Makes {@code manifest} readable from {@code to} by copying the chunks it lacks from {@code from}.
-     * {@code progress} receives the number of the manifest's chunks handled so far, copied or not.
+     * {@code progress} receives the number of the manifest's chunks handled so far, copied or not. Chunks the target
+     * already holds are refreshed, not copied, so a rerun after a crash moves only what is still missing.
      * Stores with the same {@link ChunkStore#id()} share their chunks, so nothing is copied between them.
      */
     public static CopyResult copy(Manifest manifest, ChunkStore from, ChunkStore to, LongConsumer progress)
@@ -69,7 +70,7 @@ public final class ChunkedImageWriter {
         long bytesCopied = 0;
         long chunksHandled = 0;
         for (String sha256 : manifest.chunks()) {
-            if (handled.add(sha256) && !to.contains(sha256)) {
+            if (handled.add(sha256) && !to.refresh(sha256)) {
                 byte[] data = from.get(sha256);
                 if (to.put(sha256, data, data.length)) {
                     chunksCopied++;

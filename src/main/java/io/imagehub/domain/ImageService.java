@@ -162,7 +162,7 @@ public final class ImageService {
                 () -> uow.shares().exists(image.imageId(), ctx.accountId()));
     }
 
-    private void requireQuotaRoom(UnitOfWork uow, String accountId, String region, int more) {
+    void requireQuotaRoom(UnitOfWork uow, String accountId, String region, int more) {
         int used = uow.images().countOwned(accountId, region);
         if (used + more > imageQuota) {
             throw new ApiException(IMAGE_QUOTA_LIMIT_EXCEEDED, "Your account holds " + used + " custom images in `"
@@ -170,7 +170,7 @@ public final class ImageService {
         }
     }
 
-    private static void requireNameFree(UnitOfWork uow, String accountId, String region, String name, String exceptId) {
+    static void requireNameFree(UnitOfWork uow, String accountId, String region, String name, String exceptId) {
         if (uow.images().nameTaken(accountId, region, name, exceptId)) {
             throw new ApiException(IMAGE_NAME_DUPLICATE, "An image named `" + name + "` already exists in `"
                     + region + "`.");
@@ -181,7 +181,7 @@ public final class ImageService {
      * Runs {@code work} in a transaction that also records its audit event. A refusal rolls the work back and is
      * then recorded on its own. {@code imageId} may be null when the work names its images in {@code detail}.
      */
-    private <T> T audited(CallContext ctx, String action, String imageId, List<String> accounts,
+    <T> T audited(CallContext ctx, String action, String imageId, List<String> accounts,
                           Function<UnitOfWork, T> work, String detail, boolean dryRun) {
         String recordedDetail = dryRun ? "DryRun" + (detail == null ? "" : " " + detail) : detail;
         try {
