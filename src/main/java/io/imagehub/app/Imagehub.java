@@ -6,6 +6,7 @@ import io.imagehub.api.DataPlaneActions;
 import io.imagehub.api.ImageActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
+import io.imagehub.blob.ChunkStores;
 import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
 import io.imagehub.domain.AccountService;
@@ -91,6 +92,10 @@ public final class Imagehub implements AutoCloseable {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    public ChunkStores chunkStores() {
+        return dataPlane.stores;
     }
 
     /** Mark and sweep over the chunk stores; also runs every gcIntervalSeconds. */

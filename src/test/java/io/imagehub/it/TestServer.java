@@ -44,6 +44,10 @@ public final class TestServer implements AutoCloseable {
         this(c -> { });
     }
 
+    public Imagehub node() {
+        return node;
+    }
+
     public int port() {
         return node.port();
     }
