@@ -61,7 +61,7 @@ public final class Imagehub implements AutoCloseable {
         this.jobs = new JobRunner(transactions,
                 Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, dataPlane.storeOfImage(transactions),
                                 MAX_IMAGE_BYTES, Duration.ofSeconds(config.importReadTimeoutSeconds)),
-                        DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores),
+                        DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
                         DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets)),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);

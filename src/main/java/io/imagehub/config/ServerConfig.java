@@ -42,6 +42,8 @@ public class ServerConfig {
     public Map<String, String> regionStore = new LinkedHashMap<>();
     /** ExportImages destinations: BucketName -> a directory store (path) the exported files are written to. */
     public Map<String, StoreConfig> exportTargets = new LinkedHashMap<>();
+    /** Caps how fast one SyncImages copy writes to its destination store, in bytes per second; 0 = no cap. */
+    public long copyBytesPerSecond = 0;
     /** Garbage collection deletes only unreferenced chunks older than this (docs/adr/0005-garbage-collection.md). */
     public long gcGraceSeconds = 3600;
     /** How often the node collects garbage; 0 turns the periodic run off. */

@@ -4,6 +4,7 @@ import io.imagehub.blob.ChunkStore;
 import io.imagehub.blob.ChunkStores;
 import io.imagehub.blob.ChunkedImageWriter;
 import io.imagehub.blob.Manifest;
+import io.imagehub.blob.RateLimitedChunkStore;
 import io.imagehub.domain.DataPlaneService;
 import io.imagehub.domain.DataPlaneService.SyncPayload;
 import io.imagehub.domain.ImageData;
@@ -18,10 +19,13 @@ import java.io.IOException;
 public final class SyncJob implements JobHandler {
     private final ImageData images;
     private final ChunkStores stores;
+    private final long copyBytesPerSecond;
 
-    public SyncJob(ImageData images, ChunkStores stores) {
+    /** {@code copyBytesPerSecond} caps each copy's write rate (0: no cap). */
+    public SyncJob(ImageData images, ChunkStores stores, long copyBytesPerSecond) {
         this.images = images;
         this.stores = stores;
+        this.copyBytesPerSecond = copyBytesPerSecond;
     }
 
     @Override
@@ -31,7 +35,7 @@ public final class SyncJob implements JobHandler {
         if (manifest == null) {
             return; // the copy was removed: nothing left to fill
         }
-        ChunkStore to = stores.forRegion(payload.region());
+        ChunkStore to = RateLimitedChunkStore.of(stores.forRegion(payload.region()), copyBytesPerSecond);
         int total = Math.max(1, manifest.chunks().size());
         int[] shownPercent = {0};
         ChunkedImageWriter.copy(manifest, stores.forRegion(payload.sourceRegion()), to, handled -> {

@@ -73,11 +73,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public List<Account> createAccounts(String name, int count) {
+        return createAccounts(endpoint(), adminToken(), name, count);
+    }
+
+    /** Creates accounts through the admin API of any node, in-process or not. */
+    public static List<Account> createAccounts(String endpoint, String adminToken, String name, int count) {
         try {
             String body = new ObjectMapper().writeValueAsString(java.util.Map.of("Name", name, "Count", count));
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://" + endpoint() + "/admin/accounts"))
-                    .header("Authorization", "Bearer " + adminToken())
+                            URI.create("http://" + endpoint + "/admin/accounts"))
+                    .header("Authorization", "Bearer " + adminToken)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("account creation failed: " + response.body());
@@ -97,8 +102,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public CvmClient client(String secretId, String secretKey, String region) {
+        return client(endpoint(), new Account(null, secretId, secretKey), region);
+    }
+
+    /** An official-SDK client of any node, in-process or not. */
+    public static CvmClient client(String endpoint, Account account, String region) {
+        String secretId = account.secretId();
+        String secretKey = account.secretKey();
         HttpProfile http = new HttpProfile();
-        http.setEndpoint(endpoint());
+        http.setEndpoint(endpoint);
         http.setProtocol(HttpProfile.REQ_HTTP);
         ClientProfile profile = new ClientProfile();
         profile.setHttpProfile(http);
