@@ -14,14 +14,16 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 in the middle of an import and of a sync: a node started on the same data dir takes the jobs over once
@@ -37,11 +39,11 @@ class CrashRecoveryTest {
 
     private final int mib = Integer.getInteger("imagehub.crash.mib", 64);
     private final Set<String> diskChunks = new HashSet<>();
+    private final List<ChildNode> children = new ArrayList<>();
     private String diskSha256;
 
     @Test
-    void importAndSyncKilledMidWayFinishAfterRestartAndLeaveNoOrphans() throws Exception {
-        Path work = Files.createTempDirectory("imagehub-crash");
+    void importAndSyncKilledMidWayFinishAfterRestartAndLeaveNoOrphans(@TempDir Path work) throws Exception {
         Path dataDir = work.resolve("data");
         Path log = work.resolve("nodes.log");
         Path disk = writeDisk(work.resolve("disk.raw"));
@@ -54,7 +56,7 @@ class CrashRecoveryTest {
 
             // 1. an import, killed once a quarter of its chunks are stored
             files.setBytesPerSecond(bytes / 4);
-            ChildNode first = ChildNode.start(dataDir, config, ADMIN_TOKEN, log);
+            ChildNode first = startChild(dataDir, config, log);
             Set<String> seeded = chunkFiles(storeOne);
             TestServer.Account alice = TestServer.createAccounts(first.endpoint(), ADMIN_TOKEN, "crash", 1).get(0);
             String imageId = Images.importImage(TestServer.client(first.endpoint(), alice, GZ), url, "big");
@@ -64,7 +66,7 @@ class CrashRecoveryTest {
 
             // 2. a node on the same data dir finishes it
             files.setBytesPerSecond(0);
-            ChildNode second = ChildNode.start(dataDir, config, ADMIN_TOKEN, log);
+            ChildNode second = startChild(dataDir, config, log);
             CvmClient gz = TestServer.client(second.endpoint(), alice, GZ);
             assertThat(Images.awaitSettled(gz, imageId).getImageState()).isEqualTo("NORMAL");
             RawClient raw = new RawClient(second.endpoint(), alice.secretId(), alice.secretKey());
@@ -86,7 +88,7 @@ class CrashRecoveryTest {
             // 4. the next node resumes the copy, unpaced
             Files.writeString(config, Files.readString(config).replace("\"copyBytesPerSecond\": " + bytes / 8,
                     "\"copyBytesPerSecond\": 0"));
-            try (ChildNode third = ChildNode.start(dataDir, config, ADMIN_TOKEN, log)) {
+            try (ChildNode third = startChild(dataDir, config, log)) { // closed with SIGTERM: H2 is left tidy
                 CvmClient sh3 = TestServer.client(third.endpoint(), alice, SH);
                 Image copy = Images.awaitSettled(sh3, copyId);
                 assertThat(copy.getImageState()).isEqualTo("NORMAL");
@@ -108,7 +110,17 @@ class CrashRecoveryTest {
             assertThat(chunkFiles(storeOne)).isEqualTo(expected);
             assertThat(chunkFiles(storeTwo)).containsAll(diskChunks).isSubsetOf(expected);
             assertThat(tempFiles(storeOne) + tempFiles(storeTwo)).isZero();
+        } finally {
+            for (ChildNode child : children) {
+                child.kill(); // a failed assertion must not leave a node running
+            }
         }
+    }
+
+    private ChildNode startChild(Path dataDir, Path config, Path log) throws Exception {
+        ChildNode child = ChildNode.start(dataDir, config, ADMIN_TOKEN, log);
+        children.add(child);
+        return child;
     }
 
     /** Two regions on two directory stores; imports and syncs paced so that they can be caught half-way. */

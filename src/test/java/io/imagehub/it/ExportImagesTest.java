@@ -18,13 +18,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ExportImages end to end through the official SDK, into an operator-configured directory target. */
 class ExportImagesTest {
     private static final String GZ = "ap-guangzhou";
     private static final String BUCKET = "exports-1250000000";
 
-    private static Path target;
+    @TempDir
+    static Path target;
     private static FileServer files;
     private static TestServer server;
     private static TestServer.Account alice;
@@ -34,7 +36,6 @@ class ExportImagesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        target = Files.createTempDirectory("imagehub-export");
         files = new FileServer();
         server = new TestServer(c -> {
             c.importAllow.add(files.baseUrl());

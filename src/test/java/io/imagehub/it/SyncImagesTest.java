@@ -13,12 +13,12 @@ import com.tencentcloudapi.cvm.v20170312.models.SyncImagesRequest;
 import io.imagehub.api.Tc3Signer;
 import io.imagehub.blob.ChunkStore;
 import io.imagehub.config.StoreConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SyncImages end to end through the official SDK. Guangzhou and Beijing share one directory store, Shanghai has its
@@ -31,13 +31,13 @@ class SyncImagesTest {
     private static final int CHUNK = 4 * 1024 * 1024;
     private static final int QUOTA = 3;
 
-    private static Path storesDir;
+    @TempDir
+    static Path storesDir;
     private static FileServer files;
     private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        storesDir = Files.createTempDirectory("imagehub-stores");
         files = new FileServer();
         server = new TestServer(c -> {
             c.importAllow.add(files.baseUrl());
