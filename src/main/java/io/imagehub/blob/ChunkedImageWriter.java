@@ -34,8 +34,8 @@ public final class ChunkedImageWriter {
 
     /** 4 MiB: see docs/adr/0002-chunking.md. */
     public static final int DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
-    /** Chunks stored concurrently by one write or copy; each holds one chunk buffer. */
-    static final int CHUNKS_IN_FLIGHT = 4;
+    /** Chunks stored concurrently by one write or copy (each holds a chunk buffer): concurrent fsyncs share journal commits. */
+    static final int CHUNKS_IN_FLIGHT = 8;
 
     /** What {@link #copy} did: the manifest, now readable from the target, and what it had to transfer. */
     public record CopyResult(Manifest manifest, int chunksCopied, long bytesCopied) {

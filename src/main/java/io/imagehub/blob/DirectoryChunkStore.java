@@ -93,9 +93,12 @@ public final class DirectoryChunkStore implements ChunkStore {
     /** New fan-out directories must be durable too, or a crash can lose a chunk whose file was forced. */
     private Path createDirectoriesDurably(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
+            boolean parentIsNew = !Files.isDirectory(dir.getParent());
             Files.createDirectories(dir);
             syncDirectory(dir.getParent());
-            syncDirectory(root);
+            if (parentIsNew) { // the root changed only if the first fan-out level did: spare its fsync otherwise
+                syncDirectory(root);
+            }
         }
         return dir;
     }
