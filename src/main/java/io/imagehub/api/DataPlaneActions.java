@@ -105,8 +105,9 @@ public final class DataPlaneActions {
         if (ids.size() != ids.stream().distinct().count()) {
             throw new ApiException(ErrorCodes.INVALID_PARAMETER_VALUE, "`ImageIds` names an image twice.");
         }
-        ExportTask task = dataPlane.startExport(ctx, r.bucketName(), ids, r.fileNamePrefixList(),
-                Boolean.TRUE.equals(r.dryRun()));
-        return new ExportImagesResponse(task.taskId(), task.paths());
+        boolean dryRun = Boolean.TRUE.equals(r.dryRun());
+        ExportTask task = dataPlane.startExport(ctx, r.bucketName(), ids, r.fileNamePrefixList(), dryRun);
+        return dryRun ? new ExportImagesResponse(null, List.of()) // spec 1.11: no resource ids on a dry run
+                : new ExportImagesResponse(task.taskId(), task.paths());
     }
 }

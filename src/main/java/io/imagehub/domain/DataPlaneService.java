@@ -123,7 +123,7 @@ public final class DataPlaneService {
             }
             List<String> paths = files.stream().map(ExportFile::path).toList();
             if (dryRun) {
-                return new ExportTask(0, paths);
+                return new ExportTask(0, List.of());
             }
             long taskId = uow.jobs().enqueue(JOB_EXPORT, null, json(new ExportPayload(bucket, files)), clock.instant());
             return new ExportTask(taskId, paths);

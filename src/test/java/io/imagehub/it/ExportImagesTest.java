@@ -78,6 +78,21 @@ class ExportImagesTest {
     }
 
     @Test
+    void dryRunChecksEverythingAndExportsNothing() throws Exception {
+        ExportImagesRequest request = request(image);
+        request.setDryRun(true);
+        request.setFileNamePrefixList(new String[] {"dry"});
+
+        ExportImagesResponse response = aliceGz.ExportImages(request);
+
+        assertThat(response.getTaskId()).isNull();
+        assertThat(response.getCosPaths()).isEmpty();
+        assertNothingExportedWithPrefix("dry");
+        request.setBucketName("nobody-configured-this");
+        assertRefused("InvalidParameterValue.BucketNotFound", () -> aliceGz.ExportImages(request));
+    }
+
+    @Test
     void refusesAnUnknownBucket() {
         ExportImagesRequest request = request(image);
         request.setBucketName("nobody-configured-this");
