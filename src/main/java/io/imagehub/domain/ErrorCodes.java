@@ -55,6 +55,8 @@ public final class ErrorCodes {
     public static final String ACCOUNT_IS_YOURSELF = "InvalidAccountIs.YourSelf";
     public static final String OVER_QUOTA = "OverQuota";
     public static final String INVALID_REGION_NOT_FOUND = "InvalidRegion.NotFound";
+    public static final String BUCKET_NOT_FOUND = "InvalidParameterValue.BucketNotFound";
+    public static final String INVALID_FILE_NAME_PREFIX_LIST = "InvalidParameterValue.InvalidFileNamePrefixList";
     public static final String INVALID_REGION_VALUE = "InvalidParameterValue.InvalidRegion";
 
     public static final String INSTANCE_ID_MALFORMED = "InvalidInstanceId.Malformed";

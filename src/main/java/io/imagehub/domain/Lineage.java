@@ -37,6 +37,11 @@ public final class Lineage {
         return json(fields);
     }
 
+    /** A copy made by SyncImages: the image it was copied from, and that image's region. */
+    public static String synced(String sourceImageId, String sourceRegion) {
+        return json(Map.of("Kind", "SYNCED", "SourceImageId", sourceImageId, "SourceRegion", sourceRegion));
+    }
+
     private static String json(Map<String, String> fields) {
         try {
             return JSON.writeValueAsString(new LinkedHashMap<>(fields));

@@ -19,6 +19,12 @@ import com.tencentcloudapi.cvm.v20170312.models.Image;
 import com.tencentcloudapi.cvm.v20170312.models.Instance;
 import com.tencentcloudapi.cvm.v20170312.models.Tag;
 import com.tencentcloudapi.cvm.v20170312.models.TagSpecification;
+import io.imagehub.api.Tc3Signer;
+import io.imagehub.blob.ChunkStore;
+import io.imagehub.blob.ChunkedImageWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +54,7 @@ class CreateImageTest {
             c.importAllow.add(files.baseUrl());
             c.instanceTransitionMillis = 50;
             c.imageQuota = IMAGE_QUOTA;
+            c.gcGraceSeconds = 0; // lets a test collect garbage at once
         });
         alice = server.createAccount("alice");
         bob = server.createAccount("bob");
@@ -64,9 +71,22 @@ class CreateImageTest {
     }
 
     private static String importReady(CvmClient client, String name) throws TencentCloudSDKException {
+        return Images.importReady(client, files.put(name + ".raw", disk(name)), name);
+    }
+
+    private static byte[] disk(String name) {
         byte[] disk = new byte[6 * 1024 * 1024 + 3];
         new Random(name.hashCode()).nextBytes(disk);
-        return Images.importReady(client, files.put(name + ".raw", disk), name);
+        return disk;
+    }
+
+    private static List<String> chunkDigests(byte[] disk) {
+        List<String> digests = new ArrayList<>();
+        for (int at = 0; at < disk.length; at += ChunkedImageWriter.DEFAULT_CHUNK_SIZE) {
+            digests.add(Tc3Signer.sha256Hex(Arrays.copyOfRange(disk, at,
+                    Math.min(disk.length, at + ChunkedImageWriter.DEFAULT_CHUNK_SIZE))));
+        }
+        return digests;
     }
 
     /** The image as its caller's DescribeImages shows it, extension members included; null if not visible. */
@@ -151,6 +171,11 @@ class CreateImageTest {
         DeleteImagesRequest delete = new DeleteImagesRequest();
         delete.setImageIds(new String[] {temporary});
         aliceGz.DeleteImages(delete);
+        server.node().garbageCollector().run();
+        ChunkStore store = server.node().chunkStores().forRegion(GZ);
+        for (String chunk : chunkDigests(disk("temporary"))) {
+            assertThat(store.contains(chunk)).as("the instance's disk keeps its chunks alive").isTrue();
+        }
 
         long chunksBefore = server.chunksWritten();
         String rescued = createImage(aliceGz, instanceId, "rescued");
