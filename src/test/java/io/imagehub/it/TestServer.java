@@ -69,11 +69,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public List<Account> createAccounts(String name, int count) {
+        return createAccounts(endpoint(), adminToken(), name, count);
+    }
+
+    /** Creates accounts through the admin surface of the node at {@code endpoint} (host:port). */
+    public static List<Account> createAccounts(String endpoint, String adminToken, String name, int count) {
         try {
             String body = new ObjectMapper().writeValueAsString(java.util.Map.of("Name", name, "Count", count));
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://" + endpoint() + "/admin/accounts"))
-                    .header("Authorization", "Bearer " + adminToken())
+                            URI.create("http://" + endpoint + "/admin/accounts"))
+                    .header("Authorization", "Bearer " + adminToken)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("account creation failed: " + response.body());
@@ -93,8 +98,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public CvmClient client(String secretId, String secretKey, String region) {
+        return client(endpoint(), secretId, secretKey, region);
+    }
+
+    /** An official SDK client for the node at {@code endpoint} (host:port), over plain HTTP. */
+    public static CvmClient client(String endpoint, String secretId, String secretKey, String region) {
         HttpProfile http = new HttpProfile();
-        http.setEndpoint(endpoint());
+        http.setEndpoint(endpoint);
         http.setProtocol(HttpProfile.REQ_HTTP);
         ClientProfile profile = new ClientProfile();
         profile.setHttpProfile(http);
@@ -104,7 +114,11 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         node.close();
-        try (var files = Files.walk(dataDir)) {
+        deleteTree(dataDir);
+    }
+
+    public static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
