@@ -93,6 +93,8 @@ class ShareRaceTest {
         List<String> images = new ArrayList<>();
         for (int i = 0; i < IMAGES; i++) {
             images.add(Images.importReady(ownerA, url, "race-" + i));
+            // start at the limit, so that deletes must wait for cancels and shares meet the limit at once
+            Shares.share(ownerA, images.get(i), recipients.subList(0, SHARE_LIMIT).toArray(String[]::new));
         }
 
         List<String> unexpected = new CopyOnWriteArrayList<>();
@@ -142,15 +144,15 @@ class ShareRaceTest {
     /** One random call as the owner; returns "Success" or the refusal's code, recording anything unexpected. */
     private static String callOnce(CvmClient client, Random random, String image, List<String> recipients,
                                    List<String> unexpected) {
-        int op = random.nextInt(10);
+        int op = random.nextInt(20);
         try {
-            if (op < 4) {
+            if (op < 9) {
                 Shares.share(client, image, pick(random, recipients, 1 + random.nextInt(3)));
-            } else if (op < 6) {
-                Shares.cancel(client, image, pick(random, recipients, 1 + random.nextInt(4)));
-            } else if (op < 7) {
+            } else if (op < 14) {
+                Shares.cancel(client, image, pick(random, recipients, 1 + random.nextInt(2)));
+            } else if (op < 15) {
                 Shares.cancel(client, image, recipients.toArray(String[]::new));
-            } else if (op < 9) {
+            } else if (op < 18) {
                 Shares.delete(client, image);
             } else {
                 int count = Shares.recipients(client, image).size();

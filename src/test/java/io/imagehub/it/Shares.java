@@ -17,21 +17,22 @@ public final class Shares {
     private Shares() {
     }
 
-    public static void share(CvmClient owner, String imageId, String... accountIds) throws TencentCloudSDKException {
-        modify(owner, imageId, "SHARE", accountIds);
+    /** Returns the call's RequestId, as do the other changes here. */
+    public static String share(CvmClient owner, String imageId, String... accountIds) throws TencentCloudSDKException {
+        return modify(owner, imageId, "SHARE", accountIds);
     }
 
-    public static void cancel(CvmClient owner, String imageId, String... accountIds) throws TencentCloudSDKException {
-        modify(owner, imageId, "CANCEL", accountIds);
+    public static String cancel(CvmClient owner, String imageId, String... accountIds) throws TencentCloudSDKException {
+        return modify(owner, imageId, "CANCEL", accountIds);
     }
 
-    public static void modify(CvmClient caller, String imageId, String permission, String... accountIds)
+    public static String modify(CvmClient caller, String imageId, String permission, String... accountIds)
             throws TencentCloudSDKException {
         ModifyImageSharePermissionRequest request = new ModifyImageSharePermissionRequest();
         request.setImageId(imageId);
         request.setAccountIds(accountIds);
         request.setPermission(permission);
-        caller.ModifyImageSharePermission(request);
+        return caller.ModifyImageSharePermission(request).getRequestId();
     }
 
     public static List<SharePermission> permissions(CvmClient caller, String imageId) throws TencentCloudSDKException {
@@ -61,9 +62,9 @@ public final class Shares {
         return request;
     }
 
-    public static void delete(CvmClient owner, String... imageIds) throws TencentCloudSDKException {
+    public static String delete(CvmClient owner, String... imageIds) throws TencentCloudSDKException {
         DeleteImagesRequest request = new DeleteImagesRequest();
         request.setImageIds(imageIds);
-        owner.DeleteImages(request);
+        return owner.DeleteImages(request).getRequestId();
     }
 }

@@ -129,7 +129,7 @@ class SharingRulesTest {
                 id -> Shares.share(stranger, id, "999999999999"),
                 id -> Shares.cancel(stranger, id, s.id(0)),
                 id -> Shares.permissions(stranger, id),
-                id -> rename(stranger, id, "mine-now"),
+                id -> Images.rename(stranger, id, "mine-now"),
                 id -> Shares.delete(stranger, id))) {
             var forExisting = assertRefused("InvalidImageId.NotFound", () -> call.on(s.imageId()));
             var forMissing = assertRefused("InvalidImageId.NotFound", () -> call.on(missing));
@@ -214,7 +214,7 @@ class SharingRulesTest {
         Scene s = scene(1);
         Shares.share(s.ownerGz(), s.imageId(), s.id(0));
         Image before = Images.find(s.ownerGz(), s.imageId()).orElseThrow();
-        assertRefused("UnsupportedOperation.SharedImageModifyUnsupported", () -> rename(s.gz(0), s.imageId(), "taken"));
+        assertRefused("UnsupportedOperation.SharedImageModifyUnsupported", () -> Images.rename(s.gz(0), s.imageId(), "taken"));
         ModifyImageAttributeRequest describe = new ModifyImageAttributeRequest();
         describe.setImageId(s.imageId());
         describe.setImageDescription("hijacked");
@@ -238,7 +238,7 @@ class SharingRulesTest {
         Scene s = scene(1);
         Shares.share(s.ownerGz(), s.imageId(), s.id(0));
         String newName = "renamed-" + NAMES.incrementAndGet();
-        rename(s.ownerGz(), s.imageId(), newName);
+        Images.rename(s.ownerGz(), s.imageId(), newName);
         assertThat(Images.find(s.gz(0), s.imageId()).orElseThrow().getImageName()).isEqualTo(newName);
     }
 
@@ -301,7 +301,7 @@ class SharingRulesTest {
         Shares.cancel(s.ownerGz(), s.imageId(), s.id(0));
         assertThat(Shares.sharedWithMe(s.gz(0))).isEmpty();
         assertThat(Images.find(s.gz(0), s.imageId())).isEmpty();
-        assertRefused("InvalidImageId.NotFound", () -> rename(s.gz(0), s.imageId(), "late"));
+        assertRefused("InvalidImageId.NotFound", () -> Images.rename(s.gz(0), s.imageId(), "late"));
         assertThat(Shares.sharedWithMe(s.gz(1))).extracting(Image::getImageId).containsExactly(s.imageId());
     }
 
@@ -327,12 +327,5 @@ class SharingRulesTest {
     @FunctionalInterface
     private interface ImageCall {
         void on(String imageId) throws Exception;
-    }
-
-    private static void rename(CvmClient client, String imageId, String name) throws TencentCloudSDKException {
-        ModifyImageAttributeRequest request = new ModifyImageAttributeRequest();
-        request.setImageId(imageId);
-        request.setImageName(name);
-        client.ModifyImageAttribute(request);
     }
 }
