@@ -38,9 +38,10 @@ final class JdbcAuditLog implements AuditLog {
             params.add(imageId);
         }
         if (accountId != null) {
-            where.append(" AND (actor_id = ? OR accounts LIKE ?)");
+            // whole entries of the comma-separated list: account 10000 must not match 100000000000
+            where.append(" AND (actor_id = ? OR ',' || accounts || ',' LIKE ?)");
             params.add(accountId);
-            params.add("%" + accountId + "%");
+            params.add("%," + accountId + ",%");
         }
         params.add(limit);
         return sql.query("SELECT event_id, at, request_id, actor_id, action, image_id, accounts, outcome, detail "

@@ -82,7 +82,7 @@ public final class TestServer implements AutoCloseable {
         return createAccounts(endpoint(), adminToken(), name, count);
     }
 
-    /** Creates accounts through the admin API of any node, in-process or not. */
+    /** Creates accounts through the admin surface of the node at {@code endpoint} (host:port). */
     public static List<Account> createAccounts(String endpoint, String adminToken, String name, int count) {
         try {
             String body = new ObjectMapper().writeValueAsString(java.util.Map.of("Name", name, "Count", count));
@@ -108,13 +108,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public CvmClient client(String secretId, String secretKey, String region) {
-        return client(endpoint(), new Account(null, secretId, secretKey), region);
+        return client(endpoint(), secretId, secretKey, region);
     }
 
-    /** An official-SDK client of any node, in-process or not. */
+    /** An official-SDK client of the node at {@code endpoint} (host:port), in-process or not. */
     public static CvmClient client(String endpoint, Account account, String region) {
-        String secretId = account.secretId();
-        String secretKey = account.secretKey();
+        return client(endpoint, account.secretId(), account.secretKey(), region);
+    }
+
+    /** An official SDK client for the node at {@code endpoint} (host:port), over plain HTTP. */
+    public static CvmClient client(String endpoint, String secretId, String secretKey, String region) {
         HttpProfile http = new HttpProfile();
         http.setEndpoint(endpoint);
         http.setProtocol(HttpProfile.REQ_HTTP);
@@ -126,7 +129,11 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         node.close();
-        try (var files = Files.walk(dataDir)) {
+        deleteTree(dataDir);
+    }
+
+    public static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
