@@ -50,6 +50,7 @@ public final class ErrorCodes {
     public static final String INVALID_IMAGE_STATE = "InvalidParameterValue.InvalidImageState";
     public static final String IMAGE_NOT_BELONG_TO_ACCOUNT = "UnauthorizedOperation.ImageNotBelongToAccount";
     public static final String SHARED_IMAGE_MODIFY_UNSUPPORTED = "UnsupportedOperation.SharedImageModifyUnsupported";
+    public static final String PUBLIC_IMAGE_EXPORT_UNSUPPORTED = "UnsupportedOperation.PublicImageExportUnsupported";
     public static final String SHARED_IMAGE_EXPORT_UNSUPPORTED = "UnsupportedOperation.SharedImageExportUnsupported";
     public static final String ACCOUNT_NOT_FOUND = "InvalidAccountId.NotFound";
     public static final String ACCOUNT_IS_YOURSELF = "InvalidAccountIs.YourSelf";

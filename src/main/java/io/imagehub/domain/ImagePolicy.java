@@ -8,6 +8,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_ID_IS_SHARED;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_ID_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_STATE;
 import static io.imagehub.domain.ErrorCodes.INVALID_REGION_VALUE;
+import static io.imagehub.domain.ErrorCodes.PUBLIC_IMAGE_EXPORT_UNSUPPORTED;
 import static io.imagehub.domain.ErrorCodes.SHARED_IMAGE_EXPORT_UNSUPPORTED;
 import static io.imagehub.domain.ErrorCodes.SHARED_IMAGE_MODIFY_UNSUPPORTED;
 
@@ -132,7 +133,7 @@ public final class ImagePolicy {
         switch (relation) {
             case RECIPIENT -> throw new ApiException(SHARED_IMAGE_EXPORT_UNSUPPORTED,
                     "The image `" + image.imageId() + "` is shared with you and cannot be exported.");
-            case PUBLIC -> throw new ApiException("UnsupportedOperation.PublicImageExportUnsupported",
+            case PUBLIC -> throw new ApiException(PUBLIC_IMAGE_EXPORT_UNSUPPORTED,
                     "The image `" + image.imageId() + "` is a public image and cannot be exported.");
             default -> requireNormal(image);
         }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -39,13 +40,12 @@ class CrashRecoveryTest {
 
     private final int mib = Integer.getInteger("imagehub.crash.mib", 64);
     private final Set<String> diskChunks = new HashSet<>();
-    private final List<ChildNode> children = new ArrayList<>();
+    private final List<NodeProcess> children = new ArrayList<>();
     private String diskSha256;
 
     @Test
     void importAndSyncKilledMidWayFinishAfterRestartAndLeaveNoOrphans(@TempDir Path work) throws Exception {
         Path dataDir = work.resolve("data");
-        Path log = work.resolve("nodes.log");
         Path disk = writeDisk(work.resolve("disk.raw"));
         long bytes = (long) mib << 20;
         try (ThrottledFileServer files = new ThrottledFileServer()) {
@@ -56,7 +56,7 @@ class CrashRecoveryTest {
 
             // 1. an import, killed once a quarter of its chunks are stored
             files.setBytesPerSecond(bytes / 4);
-            ChildNode first = startChild(dataDir, config, log);
+            NodeProcess first = startChild(dataDir, config);
             Set<String> seeded = chunkFiles(storeOne);
             TestServer.Account alice = TestServer.createAccounts(first.endpoint(), ADMIN_TOKEN, "crash", 1).get(0);
             String imageId = Images.importImage(TestServer.client(first.endpoint(), alice, GZ), url, "big");
@@ -66,7 +66,7 @@ class CrashRecoveryTest {
 
             // 2. a node on the same data dir finishes it
             files.setBytesPerSecond(0);
-            ChildNode second = startChild(dataDir, config, log);
+            NodeProcess second = startChild(dataDir, config);
             CvmClient gz = TestServer.client(second.endpoint(), alice, GZ);
             assertThat(Images.awaitSettled(gz, imageId).getImageState()).isEqualTo("NORMAL");
             RawClient raw = new RawClient(second.endpoint(), alice.secretId(), alice.secretKey());
@@ -88,7 +88,7 @@ class CrashRecoveryTest {
             // 4. the next node resumes the copy, unpaced
             Files.writeString(config, Files.readString(config).replace("\"copyBytesPerSecond\": " + bytes / 8,
                     "\"copyBytesPerSecond\": 0"));
-            try (ChildNode third = startChild(dataDir, config, log)) { // closed with SIGTERM: H2 is left tidy
+            try (NodeProcess third = startChild(dataDir, config)) { // closed with SIGTERM: H2 is left tidy
                 CvmClient sh3 = TestServer.client(third.endpoint(), alice, SH);
                 Image copy = Images.awaitSettled(sh3, copyId);
                 assertThat(copy.getImageState()).isEqualTo("NORMAL");
@@ -111,14 +111,15 @@ class CrashRecoveryTest {
             assertThat(chunkFiles(storeTwo)).containsAll(diskChunks).isSubsetOf(expected);
             assertThat(tempFiles(storeOne) + tempFiles(storeTwo)).isZero();
         } finally {
-            for (ChildNode child : children) {
+            for (NodeProcess child : children) {
                 child.kill(); // a failed assertion must not leave a node running
             }
         }
     }
 
-    private ChildNode startChild(Path dataDir, Path config, Path log) throws Exception {
-        ChildNode child = ChildNode.start(dataDir, config, ADMIN_TOKEN, log);
+    private NodeProcess startChild(Path dataDir, Path config) throws Exception {
+        NodeProcess child = new NodeProcess(dataDir, Map.of("IMAGEHUB_ADMIN_TOKEN", ADMIN_TOKEN),
+                List.of("--config", config.toString()));
         children.add(child);
         return child;
     }

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * An imagehub node as a real child process ({@code io.imagehub.Main serve} on this JVM's class path), for tests
- * that need several nodes on one database. Its output goes to {@code node.log} in its data dir.
+ * that need several nodes on one database or must kill a node mid-way. Its output goes to {@code node.log} and
+ * {@code node.err} in its data dir (appended, so that restarts on one data dir keep one history).
  */
 public final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("imagehub listening on http://([0-9.]+:[0-9]+)");
@@ -32,7 +34,7 @@ public final class NodeProcess implements AutoCloseable {
     public NodeProcess(Path dataDir, Map<String, String> env, List<String> serveArgs) throws IOException {
         Files.createDirectories(dataDir);
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.imagehub.Main",
                 "serve", "--port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
@@ -57,7 +59,7 @@ public final class NodeProcess implements AutoCloseable {
     /** Copies stderr to a file, completing {@code announced} with the endpoint once the node says it listens. */
     private void readStderr(Path log, CompletableFuture<String> announced) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-             var out = Files.newBufferedWriter(log)) {
+             var out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.write(line);
                 out.newLine();
@@ -71,6 +73,11 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             announced.completeExceptionally(e);
         }
+    }
+
+    /** SIGKILL: no shutdown hook runs; its jobs stay RUNNING under a lease that must run out. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM (the node drains and stops), then a hard kill if it has not gone within 15 s. */
