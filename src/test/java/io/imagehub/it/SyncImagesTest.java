@@ -117,7 +117,8 @@ class SyncImagesTest {
         share.setPermission("SHARE");
         client(owner, GZ).ModifyImageSharePermission(share);
 
-        assertRefused("InvalidParameterValue.InvalidImageId", () -> sync(bob, image, false, SH));
+        // spec S11 / 7.1: for a shared image, the destination region is what is refused
+        assertRefused("InvalidParameterValue.InvalidRegion", () -> sync(bob, image, false, SH));
 
         assertThat(privateImages(bob, SH)).isZero();
         assertThat(privateImages(owner, SH)).isZero();
