@@ -2,25 +2,22 @@ package io.imagehub.blob;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.time.Instant;
-import java.util.function.Consumer;
 
 /**
  * A view of a store whose new writes are paced to at most {@code bytesPerSecond} on average, so that copies between
  * regions do not starve the node's disk or network. Everything else passes straight through; the view has the
  * store's identity.
  */
-public final class RateLimitedChunkStore implements ChunkStore {
-    private final ChunkStore store;
+public final class RateLimitedChunkStore extends ForwardingChunkStore {
     private final long bytesPerSecond;
     private final long startNanos = System.nanoTime();
     private long bytesWritten;
 
     public RateLimitedChunkStore(ChunkStore store, long bytesPerSecond) {
+        super(store);
         if (bytesPerSecond <= 0) {
             throw new IllegalArgumentException("rate must be positive: " + bytesPerSecond);
         }
-        this.store = store;
         this.bytesPerSecond = bytesPerSecond;
     }
 
@@ -50,46 +47,6 @@ public final class RateLimitedChunkStore implements ChunkStore {
                 throw new InterruptedIOException("interrupted while pacing a copy");
             }
         }
-    }
-
-    @Override
-    public byte[] get(String sha256) throws IOException {
-        return store.get(sha256);
-    }
-
-    @Override
-    public boolean contains(String sha256) throws IOException {
-        return store.contains(sha256);
-    }
-
-    @Override
-    public boolean refresh(String sha256) throws IOException {
-        return store.refresh(sha256);
-    }
-
-    @Override
-    public Instant lastModified(String sha256) throws IOException {
-        return store.lastModified(sha256);
-    }
-
-    @Override
-    public void delete(String sha256) throws IOException {
-        store.delete(sha256);
-    }
-
-    @Override
-    public void forEach(Consumer<String> sink) throws IOException {
-        store.forEach(sink);
-    }
-
-    @Override
-    public long chunksWritten() {
-        return store.chunksWritten();
-    }
-
-    @Override
-    public String id() {
-        return store.id();
     }
 
     @Override

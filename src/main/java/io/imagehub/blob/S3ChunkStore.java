@@ -156,16 +156,9 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
     public boolean contains(String sha256) throws IOException {
         String key = keyOf(sha256);
         return translated(() -> {
-            try {
-                client.headObject(b -> b.bucket(bucket).key(key));
-                return true;
-            } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+            client.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        }, false);
     }
 
     /** S3 has no touch: copying the object onto itself with replaced metadata gives it a new LastModified. */
@@ -173,33 +166,17 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
     public boolean refresh(String sha256) throws IOException {
         String key = keyOf(sha256);
         return translated(() -> {
-            try {
-                client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
-                        .destinationKey(key).metadataDirective(MetadataDirective.REPLACE)
-                        .metadata(Map.of("refreshed", Instant.now().toString())));
-                return true;
-            } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+            client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
+                    .destinationKey(key).metadataDirective(MetadataDirective.REPLACE)
+                    .metadata(Map.of("refreshed", Instant.now().toString())));
+            return true;
+        }, false);
     }
 
     @Override
     public Instant lastModified(String sha256) throws IOException {
         String key = keyOf(sha256);
-        return translated(() -> {
-            try {
-                return client.headObject(b -> b.bucket(bucket).key(key)).lastModified();
-            } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
-                    return null;
-                }
-                throw e;
-            }
-        });
+        return translated(() -> client.headObject(b -> b.bucket(bucket).key(key)).lastModified(), null);
     }
 
     @Override
@@ -253,6 +230,18 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
     @FunctionalInterface
     private interface S3Call<T> {
         T run() throws IOException;
+    }
+
+    /** Runs {@code call}; a 404 from S3 answers {@code ifMissing}, any other S3 failure becomes an IOException. */
+    private static <T> T translated(S3Call<T> call, T ifMissing) throws IOException {
+        try {
+            return translated(call);
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3 && s3.statusCode() == NOT_FOUND) {
+                return ifMissing;
+            }
+            throw e;
+        }
     }
 
     private static <T> T translated(S3Call<T> call) throws IOException {

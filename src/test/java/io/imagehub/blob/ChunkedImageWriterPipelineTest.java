@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,14 +67,13 @@ class ChunkedImageWriterPipelineTest {
     }
 
     /** A store whose puts take a random while (so they finish out of order) and fail from the n-th on. */
-    private static final class Store implements ChunkStore {
-        private final ChunkStore store;
+    private static final class Store extends ForwardingChunkStore {
         private final int failFrom;
         private final AtomicInteger puts = new AtomicInteger();
         final AtomicInteger active = new AtomicInteger();
 
         Store(ChunkStore store, int failFrom) {
-            this.store = store;
+            super(store);
             this.failFrom = failFrom;
         }
 
@@ -94,41 +91,6 @@ class ChunkedImageWriterPipelineTest {
             } finally {
                 active.decrementAndGet();
             }
-        }
-
-        @Override
-        public byte[] get(String sha256) throws IOException {
-            return store.get(sha256);
-        }
-
-        @Override
-        public boolean contains(String sha256) throws IOException {
-            return store.contains(sha256);
-        }
-
-        @Override
-        public boolean refresh(String sha256) throws IOException {
-            return store.refresh(sha256);
-        }
-
-        @Override
-        public Instant lastModified(String sha256) throws IOException {
-            return store.lastModified(sha256);
-        }
-
-        @Override
-        public void delete(String sha256) throws IOException {
-            store.delete(sha256);
-        }
-
-        @Override
-        public void forEach(Consumer<String> sink) throws IOException {
-            store.forEach(sink);
-        }
-
-        @Override
-        public long chunksWritten() {
-            return store.chunksWritten();
         }
 
         @Override
