@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MIB="${1:-1024}"
+export IMAGEHUB_REQUEST_LOG=OFF  # one log line per request would only measure the console
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 if [ -z "${JAVA:-}" ]; then  # the newest JDK >= 21 present, as the build's toolchain picks it
   for candidate in /usr/lib/jvm/*/bin/java; do
