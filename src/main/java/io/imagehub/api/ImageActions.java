@@ -180,7 +180,7 @@ public final class ImageActions {
         return dryRun ? new ImageIdResponse(null) : new ImageIdResponse(image.imageId());
     }
 
-    private static Map<String, String> tags(List<TagSpecificationDto> specs) {
+    static Map<String, String> tags(List<TagSpecificationDto> specs) {
         Map<String, String> tags = new LinkedHashMap<>();
         if (specs == null) {
             return tags;
@@ -242,7 +242,7 @@ public final class ImageActions {
     Object modifyShare(CallContext ctx, ModifyImageSharePermissionRequest r) {
         Params.imageId(Params.require(r.imageId(), "ImageId"));
         Params.requireNonEmpty(r.accountIds(), "AccountIds");
-        Params.maxCount(r.accountIds(), Math.max(Params.MAX_IDS, images.shareLimit()), "AccountIds");
+        Params.maxCount(r.accountIds(), Params.MAX_IDS, "AccountIds");
         for (String account : r.accountIds()) {
             if (account == null || !Ids.ACCOUNT_ID.matcher(account).matches()) {
                 throw new ApiException("InvalidAccountId.NotFound", "The account `" + account + "` does not exist.");

@@ -4,6 +4,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE_TOO_LARGE;
 import static io.imagehub.domain.ErrorCodes.MISSING_PARAMETER;
 
+import io.imagehub.api.model.FilterDto;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.Ids;
@@ -12,6 +13,7 @@ import java.util.List;
 /** Checks on request members shared by every action: presence, length, ID shape, list bounds. */
 public final class Params {
     public static final int MAX_IDS = 100;
+    public static final int MAX_FILTERS = 10;
 
     private Params() {
     }
@@ -58,6 +60,42 @@ public final class Params {
         maxCount(ids, MAX_IDS, name);
         ids.forEach(Params::imageId);
         return ids;
+    }
+
+    public static String instanceId(String id) {
+        if (id == null || !Ids.INSTANCE_ID.matcher(id).matches()) {
+            throw new ApiException(ErrorCodes.INSTANCE_ID_MALFORMED, "The instance id `" + id
+                    + "` is malformed; expected ins- followed by 8 lower-case letters or digits.");
+        }
+        return id;
+    }
+
+    public static List<String> instanceIds(List<String> ids, String name) {
+        requireNonEmpty(ids, name);
+        maxCount(ids, MAX_IDS, name);
+        ids.forEach(Params::instanceId);
+        return ids;
+    }
+
+    /** Checks the shape of a Filters list: at most 10 filters, each with a name and 1..maxValues values. */
+    public static List<FilterDto> filters(List<FilterDto> filters, int maxValues) {
+        if (filters == null) {
+            return List.of();
+        }
+        if (filters.size() > MAX_FILTERS) {
+            throw new ApiException(ErrorCodes.INVALID_FILTER_VALUE_LIMIT_EXCEEDED,
+                    "At most " + MAX_FILTERS + " filters are allowed.");
+        }
+        for (FilterDto f : filters) {
+            if (f == null || f.name() == null || f.values() == null) {
+                throw new ApiException(ErrorCodes.INVALID_FILTER, "Every filter needs a `Name` and `Values`.");
+            }
+            if (f.values().isEmpty() || f.values().size() > maxValues) {
+                throw new ApiException(ErrorCodes.INVALID_FILTER_VALUE_LIMIT_EXCEEDED,
+                        "The filter `" + f.name() + "` needs between 1 and " + maxValues + " values.");
+            }
+        }
+        return filters;
     }
 
     public static String oneOf(String value, List<String> allowed, String name, String code) {

@@ -65,7 +65,12 @@ public final class AdminApi {
         }
         String image = req.query().first("image").orElse(null);
         String account = req.query().first("account").orElse(null);
-        int limit = Math.min(10_000, Math.max(1, req.query().first("limit").map(Integer::parseInt).orElse(1000)));
+        String limitText = req.query().first("limit").orElse("1000");
+        if (!limitText.matches("[0-9]{1,6}")) {
+            reply(res, Status.BAD_REQUEST_400, Map.of("Error", "limit must be a whole number"));
+            return;
+        }
+        int limit = Math.min(10_000, Math.max(1, Integer.parseInt(limitText)));
         List<AuditEvent> events = images.audit(image, account, limit);
         reply(res, Status.OK_200, events.stream().map(AdminApi::eventJson).toList());
     }

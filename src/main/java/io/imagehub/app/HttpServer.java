@@ -45,6 +45,9 @@ public final class HttpServer implements AutoCloseable {
                 // without TCP_NODELAY a response written in two segments waits for the client's delayed ACK (~40 ms)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
+                // without it, a response written in several chunks (any DescribeImages page of real size) waits
+                // for the client's delayed ACK: ~40 ms per call on Linux (docs/performance-sharing.md)
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .build()
                 .start();
     }

@@ -2,20 +2,28 @@ package io.imagehub.app;
 
 import io.imagehub.api.ActionRegistry;
 import io.imagehub.api.ApiGateway;
+import io.imagehub.api.DataPlaneActions;
 import io.imagehub.api.ImageActions;
+import io.imagehub.api.InstanceActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
-import io.imagehub.blob.ChunkStore;
-import io.imagehub.blob.DirectoryChunkStore;
+import io.imagehub.blob.ChunkStores;
+import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
 import io.imagehub.domain.AccountService;
+import io.imagehub.domain.DataPlaneService;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.ImageService;
 import io.imagehub.domain.ImportService;
+import io.imagehub.domain.InstanceService;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
+import io.imagehub.jobs.CreateImageJob;
+import io.imagehub.jobs.ExportJob;
 import io.imagehub.jobs.ImportJob;
+import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
+import io.imagehub.jobs.SyncJob;
 import io.imagehub.store.Database;
 import io.imagehub.store.JdbcTransactions;
 import java.io.IOException;
@@ -26,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +44,7 @@ public final class Imagehub implements AutoCloseable {
     private static final long MAX_IMAGE_BYTES = 512L << 30;
 
     private final Database database;
+    private final DataPlane dataPlane;
     private final JobRunner jobs;
     private final HttpServer http;
     private final String adminToken;
@@ -46,27 +56,37 @@ public final class Imagehub implements AutoCloseable {
         this.adminToken = adminToken(config);
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
         Transactions transactions = new JdbcTransactions(database);
-        ChunkStore chunks = new DirectoryChunkStore(config.dataDir.resolve("blobs"));
+        this.dataPlane = DataPlane.open(config, database, clock);
 
         AccountService accounts = new AccountService(transactions,
                 SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()), clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
         ImageData imageData = new ImageData(transactions, clock);
+        InstanceService instances = new InstanceService(transactions, images, clock, config.instanceQuota,
+                Duration.ofMillis(config.instanceTransitionMillis));
         this.jobs = new JobRunner(transactions,
-                Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, imageId -> chunks, MAX_IMAGE_BYTES,
-                        Duration.ofSeconds(config.importReadTimeoutSeconds))),
+                Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, dataPlane.storeOfImage(transactions),
+                                MAX_IMAGE_BYTES, Duration.ofSeconds(config.importReadTimeoutSeconds)),
+                        DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
+                        DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets),
+                        InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
+                        InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances)),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
 
         ActionRegistry registry = new ActionRegistry();
         new RegionActions(config.regions).register(registry);
         new ImageActions(images, imports).register(registry);
+        new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
+        new DataPlaneActions(new DataPlaneService(images,
+                config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),
+                dataPlane.exportBuckets(), clock, jobs::nudge)).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
                 config.acceptUnsignedPayload), registry, config);
 
         this.http = new HttpServer(config.host, config.port, config.maxRequestBytes, gateway,
                 new AdminApi(adminToken, accounts, images), () -> ready);
-        PublicImages.seed(transactions, config.regions, region -> chunks);
+        PublicImages.seed(transactions, config.regions, dataPlane.stores::forRegion);
         jobs.start(config.jobWorkers);
         ready = true;
     }
@@ -81,6 +101,15 @@ public final class Imagehub implements AutoCloseable {
 
     public String adminToken() {
         return adminToken;
+    }
+
+    public ChunkStores chunkStores() {
+        return dataPlane.stores;
+    }
+
+    /** Mark and sweep over the chunk stores; also runs every gcIntervalSeconds. */
+    public GarbageCollector garbageCollector() {
+        return dataPlane.garbageCollector;
     }
 
     /** The admin token from config or env, else from {@code <data-dir>/admin-token}, created (mode 0600) if absent. */
@@ -98,12 +127,21 @@ public final class Imagehub implements AutoCloseable {
         return Files.readString(file).trim();
     }
 
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("could not close {}", resource, e);
+        }
+    }
+
     /** Stops taking requests (in-flight ones finish), then stops the job workers (their jobs stay resumable). */
     @Override
     public void close() {
         ready = false;
         http.close();
         jobs.close();
+        closeQuietly(dataPlane);
         database.close();
         LOG.info("imagehub stopped");
     }

@@ -1,6 +1,7 @@
 package io.imagehub.blob;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +18,16 @@ public interface ChunkStore {
     byte[] get(String sha256) throws IOException;
 
     boolean contains(String sha256) throws IOException;
+
+    /**
+     * Whether the chunk is stored; if it is, marks it as just used, so that garbage collection's grace period
+     * protects a chunk that a writer is about to reference again (see docs/adr/0005-garbage-collection.md).
+     * {@link #put} of a chunk that exists does the same.
+     */
+    boolean refresh(String sha256) throws IOException;
+
+    /** When the chunk was last written or refreshed, or null if it is not stored. */
+    Instant lastModified(String sha256) throws IOException;
 
     /** Removes the chunk if present (garbage collection only). */
     void delete(String sha256) throws IOException;

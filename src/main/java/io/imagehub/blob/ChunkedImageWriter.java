@@ -2,18 +2,40 @@ package io.imagehub.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
-/** Splits images into fixed-size chunks in a {@link ChunkStore}, and copies them between stores. */
+/**
+ * Splits images into fixed-size chunks in a {@link ChunkStore}, and copies them between stores.
+ *
+ * <p>Both run a few chunks at once (see docs/performance-dataplane.md): a durable put waits for its fsync (or an
+ * object store's round trip), and while one chunk waits the next is read and hashed. Progress is still reported
+ * in image order, on the calling thread, and counts only chunks that are stored.
+ */
 public final class ChunkedImageWriter {
 
     /** 4 MiB: see docs/adr/0002-chunking.md. */
     public static final int DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+    /** Chunks stored concurrently by one write or copy (each holds a chunk buffer): concurrent fsyncs share journal commits. */
+    static final int CHUNKS_IN_FLIGHT = 8;
 
     /** What {@link #copy} did: the manifest, now readable from the target, and what it had to transfer. */
     public record CopyResult(Manifest manifest, int chunksCopied, long bytesCopied) {
@@ -24,38 +46,64 @@ public final class ChunkedImageWriter {
 
     /**
      * Reads {@code in} to its end, storing every {@code chunkSize} bytes (the last chunk may be shorter) as a
-     * chunk. {@code progress} receives the number of bytes stored so far after each chunk.
+     * chunk. {@code progress} receives the number of bytes stored so far, in order, after each chunk.
      */
     public static Manifest write(InputStream in, ChunkStore store, int chunkSize, LongConsumer progress)
             throws IOException {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
         }
-        byte[] buffer = new byte[chunkSize];
-        MessageDigest chunkDigest = Sha256.newDigest();
+        BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(CHUNKS_IN_FLIGHT + 1);
         MessageDigest imageDigest = Sha256.newDigest();
-        List<String> chunks = new ArrayList<>();
         // disk images repeat chunks (zeroed blocks above all): ask the store about each digest only once
-        Set<String> stored = new HashSet<>();
-        long size = 0;
-        int length;
-        while ((length = in.readNBytes(buffer, 0, chunkSize)) > 0) {
-            chunkDigest.update(buffer, 0, length);
-            imageDigest.update(buffer, 0, length);
-            String sha256 = Sha256.hex(chunkDigest);
-            if (stored.add(sha256)) {
-                store.put(sha256, buffer, length);
+        Set<String> stored = ConcurrentHashMap.newKeySet();
+        try (InFlight<StoredChunk> inFlight = new InFlight<>()) {
+            List<String> chunks = new ArrayList<>();
+            long[] storedBytes = {0};
+            Done<StoredChunk> report = chunk -> {
+                chunks.add(chunk.sha256());
+                storedBytes[0] += chunk.length();
+                progress.accept(storedBytes[0]);
+            };
+            long size = 0;
+            int buffers = 0;
+            while (true) {
+                byte[] buffer = freeBuffers.poll();
+                if (buffer == null && buffers <= CHUNKS_IN_FLIGHT) {
+                    buffer = new byte[chunkSize];
+                    buffers++;
+                } else if (buffer == null) {
+                    buffer = inFlight.awaitFreeBuffer(freeBuffers);
+                }
+                int length = in.readNBytes(buffer, 0, chunkSize);
+                if (length <= 0) {
+                    break;
+                }
+                imageDigest.update(buffer, 0, length);
+                size += length;
+                byte[] data = buffer;
+                inFlight.submit(() -> {
+                    String sha256 = Sha256.of(data, length);
+                    if (stored.add(sha256)) {
+                        store.put(sha256, data, length);
+                    }
+                    freeBuffers.add(data);
+                    return new StoredChunk(sha256, length);
+                });
+                inFlight.drainDone(report);
             }
-            chunks.add(sha256);
-            size += length;
-            progress.accept(size);
+            inFlight.drainAll(report);
+            return new Manifest(chunks, size, Sha256.hex(imageDigest));
         }
-        return new Manifest(chunks, size, Sha256.hex(imageDigest));
+    }
+
+    private record StoredChunk(String sha256, int length) {
     }
 
     /**
      * Makes {@code manifest} readable from {@code to} by copying the chunks it lacks from {@code from}.
-     * {@code progress} receives the number of the manifest's chunks handled so far, copied or not.
+     * {@code progress} receives the number of the manifest's chunks handled so far, copied or not. Chunks the target
+     * already holds are refreshed, not copied, so a rerun after a crash moves only what is still missing.
      * Stores with the same {@link ChunkStore#id()} share their chunks, so nothing is copied between them.
      */
     public static CopyResult copy(Manifest manifest, ChunkStore from, ChunkStore to, LongConsumer progress)
@@ -64,20 +112,117 @@ public final class ChunkedImageWriter {
             progress.accept(manifest.chunks().size());
             return new CopyResult(manifest, 0, 0);
         }
-        Set<String> handled = new HashSet<>();
-        int chunksCopied = 0;
-        long bytesCopied = 0;
-        long chunksHandled = 0;
-        for (String sha256 : manifest.chunks()) {
-            if (handled.add(sha256) && !to.contains(sha256)) {
-                byte[] data = from.get(sha256);
-                if (to.put(sha256, data, data.length)) {
-                    chunksCopied++;
-                    bytesCopied += data.length;
-                }
+        AtomicInteger chunksCopied = new AtomicInteger();
+        AtomicLong bytesCopied = new AtomicLong();
+        Set<String> distinct = new LinkedHashSet<>(manifest.chunks());
+        long[] handled = {0};
+        try (InFlight<Void> inFlight = new InFlight<>()) {
+            for (String sha256 : distinct) {
+                inFlight.awaitRoom();
+                inFlight.submit(() -> {
+                    if (!to.refresh(sha256)) {
+                        byte[] data = from.get(sha256);
+                        if (to.put(sha256, data, data.length)) {
+                            chunksCopied.incrementAndGet();
+                            bytesCopied.addAndGet(data.length);
+                        }
+                    }
+                    return null;
+                });
+                inFlight.drainDone(done -> progress.accept(++handled[0]));
             }
-            progress.accept(++chunksHandled);
+            inFlight.drainAll(done -> progress.accept(++handled[0]));
         }
-        return new CopyResult(manifest, chunksCopied, bytesCopied);
+        if (handled[0] < manifest.chunks().size()) {
+            progress.accept(manifest.chunks().size()); // repeated chunks were handled with their first occurrence
+        }
+        return new CopyResult(manifest, chunksCopied.get(), bytesCopied.get());
+    }
+
+    @FunctionalInterface
+    private interface ChunkTask<T> {
+        T run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Done<T> {
+        void accept(T result) throws IOException;
+    }
+
+    /**
+     * At most {@link #CHUNKS_IN_FLIGHT} chunk tasks on their own threads, collected in submission order. Closing
+     * waits for every task, so no task outlives the call that started it (and its buffer).
+     */
+    private static final class InFlight<T> implements AutoCloseable {
+        private final ExecutorService threads = Executors.newFixedThreadPool(CHUNKS_IN_FLIGHT,
+                Thread.ofPlatform().name("imagehub-chunk-", 0).daemon().factory());
+        private final Deque<Future<T>> pending = new ArrayDeque<>();
+
+        void submit(ChunkTask<T> task) {
+            pending.add(threads.submit(() -> {
+                try {
+                    return task.run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+
+        void awaitRoom() throws IOException {
+            if (pending.size() >= CHUNKS_IN_FLIGHT) {
+                await(pending.peekFirst());
+            }
+        }
+
+        byte[] awaitFreeBuffer(BlockingQueue<byte[]> free) throws IOException {
+            await(pending.peekFirst()); // the oldest task gives its buffer back when it finishes
+            try {
+                return free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a chunk buffer");
+            }
+        }
+
+        void drainDone(Done<T> done) throws IOException {
+            while (!pending.isEmpty() && pending.peekFirst().isDone()) {
+                done.accept(await(pending.pollFirst()));
+            }
+        }
+
+        void drainAll(Done<T> done) throws IOException {
+            while (!pending.isEmpty()) {
+                done.accept(await(pending.pollFirst()));
+            }
+        }
+
+        private static <T> T await(Future<T> future) throws IOException {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while storing a chunk");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IOException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            threads.shutdown();
+            try {
+                while (!threads.awaitTermination(1, TimeUnit.MINUTES)) {
+                    // a store call is still under way (a slow object store): its buffer must not be reused first
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

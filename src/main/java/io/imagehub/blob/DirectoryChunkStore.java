@@ -44,7 +44,7 @@ public final class DirectoryChunkStore implements ChunkStore {
     @Override
     public boolean put(String sha256, byte[] data, int length) throws IOException {
         Path target = pathOf(sha256);
-        if (Files.exists(target)) {
+        if (refresh(sha256)) {
             return false;
         }
         Path dir = createDirectoriesDurably(target.getParent());
@@ -93,9 +93,12 @@ public final class DirectoryChunkStore implements ChunkStore {
     /** New fan-out directories must be durable too, or a crash can lose a chunk whose file was forced. */
     private Path createDirectoriesDurably(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
+            boolean parentIsNew = !Files.isDirectory(dir.getParent());
             Files.createDirectories(dir);
             syncDirectory(dir.getParent());
-            syncDirectory(root);
+            if (parentIsNew) { // the root changed only if the first fan-out level did: spare its fsync otherwise
+                syncDirectory(root);
+            }
         }
         return dir;
     }
@@ -121,6 +124,25 @@ public final class DirectoryChunkStore implements ChunkStore {
     @Override
     public boolean contains(String sha256) {
         return Files.exists(pathOf(sha256));
+    }
+
+    @Override
+    public boolean refresh(String sha256) throws IOException {
+        try {
+            Files.setLastModifiedTime(pathOf(sha256), FileTime.from(Instant.now()));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Instant lastModified(String sha256) throws IOException {
+        try {
+            return Files.getLastModifiedTime(pathOf(sha256)).toInstant();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     @Override

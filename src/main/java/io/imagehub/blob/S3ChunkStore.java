@@ -3,6 +3,8 @@ package io.imagehub.blob;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -83,7 +86,7 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
 
     @Override
     public boolean put(String sha256, byte[] data, int length) throws IOException {
-        if (contains(sha256)) {
+        if (refresh(sha256)) {
             return false;
         }
         String key = keyOf(sha256);
@@ -153,16 +156,27 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
     public boolean contains(String sha256) throws IOException {
         String key = keyOf(sha256);
         return translated(() -> {
-            try {
-                client.headObject(b -> b.bucket(bucket).key(key));
-                return true;
-            } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+            client.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        }, false);
+    }
+
+    /** S3 has no touch: copying the object onto itself with replaced metadata gives it a new LastModified. */
+    @Override
+    public boolean refresh(String sha256) throws IOException {
+        String key = keyOf(sha256);
+        return translated(() -> {
+            client.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket)
+                    .destinationKey(key).metadataDirective(MetadataDirective.REPLACE)
+                    .metadata(Map.of("refreshed", Instant.now().toString())));
+            return true;
+        }, false);
+    }
+
+    @Override
+    public Instant lastModified(String sha256) throws IOException {
+        String key = keyOf(sha256);
+        return translated(() -> client.headObject(b -> b.bucket(bucket).key(key)).lastModified(), null);
     }
 
     @Override
@@ -216,6 +230,18 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
     @FunctionalInterface
     private interface S3Call<T> {
         T run() throws IOException;
+    }
+
+    /** Runs {@code call}; a 404 from S3 answers {@code ifMissing}, any other S3 failure becomes an IOException. */
+    private static <T> T translated(S3Call<T> call, T ifMissing) throws IOException {
+        try {
+            return translated(call);
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3 && s3.statusCode() == NOT_FOUND) {
+                return ifMissing;
+            }
+            throw e;
+        }
     }
 
     private static <T> T translated(S3Call<T> call) throws IOException {

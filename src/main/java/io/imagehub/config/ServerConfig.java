@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything `imagehub serve` can be told. Defaults are the embedded set-up; a JSON file given with
@@ -23,6 +25,10 @@ public class ServerConfig {
     public int shareLimit = 50;
     public int imageQuota = 500;
     public int instanceQuota = 100;
+    /** The instance types sold in the regions' zones (DescribeInstanceTypeConfigs, RunInstances.InstanceType). */
+    public List<InstanceTypeConfig> instanceTypes = InstanceTypeConfig.defaults();
+    /** How long an instance stays PENDING, STOPPING, STARTING, REBOOTING or TERMINATING before it settles. */
+    public long instanceTransitionMillis = 1000;
     public List<String> importAllow = new ArrayList<>();
     public List<RegionConfig> regions = RegionConfig.defaults();
     public long clockSkewSeconds = 300;
@@ -34,6 +40,18 @@ public class ServerConfig {
     public int jobWorkers = 2;
     /** How long a claimed job is ours before another node may take it over. */
     public long jobLeaseSeconds = 30;
+    /** Blob stores by name; several regions may share one. See {@link #regionStore}. */
+    public Map<String, StoreConfig> stores = new LinkedHashMap<>();
+    /** Region -> name of its store in {@link #stores}; a region not named here uses {@code <dataDir>/blobs}. */
+    public Map<String, String> regionStore = new LinkedHashMap<>();
+    /** ExportImages destinations: BucketName -> a directory store (path) the exported files are written to. */
+    public Map<String, StoreConfig> exportTargets = new LinkedHashMap<>();
+    /** Caps how fast one SyncImages copy writes to its destination store, in bytes per second; 0 = no cap. */
+    public long copyBytesPerSecond = 0;
+    /** Garbage collection deletes only unreferenced chunks older than this (docs/adr/0005-garbage-collection.md). */
+    public long gcGraceSeconds = 3600;
+    /** How often the node collects garbage; 0 turns the periodic run off. */
+    public long gcIntervalSeconds = 3600;
     /** Admin token; null means read it from (or create) {@code <dataDir>/admin-token}. */
     public String adminToken;
     /** Where the key that encrypts stored SecretKeys lives; null means {@code <dataDir>/master.key}. */

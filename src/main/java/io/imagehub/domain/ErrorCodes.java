@@ -50,10 +50,31 @@ public final class ErrorCodes {
     public static final String INVALID_IMAGE_STATE = "InvalidParameterValue.InvalidImageState";
     public static final String IMAGE_NOT_BELONG_TO_ACCOUNT = "UnauthorizedOperation.ImageNotBelongToAccount";
     public static final String SHARED_IMAGE_MODIFY_UNSUPPORTED = "UnsupportedOperation.SharedImageModifyUnsupported";
+    public static final String PUBLIC_IMAGE_EXPORT_UNSUPPORTED = "UnsupportedOperation.PublicImageExportUnsupported";
     public static final String SHARED_IMAGE_EXPORT_UNSUPPORTED = "UnsupportedOperation.SharedImageExportUnsupported";
     public static final String ACCOUNT_NOT_FOUND = "InvalidAccountId.NotFound";
     public static final String ACCOUNT_IS_YOURSELF = "InvalidAccountIs.YourSelf";
     public static final String OVER_QUOTA = "OverQuota";
     public static final String INVALID_REGION_NOT_FOUND = "InvalidRegion.NotFound";
+    public static final String BUCKET_NOT_FOUND = "InvalidParameterValue.BucketNotFound";
+    public static final String INVALID_FILE_NAME_PREFIX_LIST = "InvalidParameterValue.InvalidFileNamePrefixList";
     public static final String INVALID_REGION_VALUE = "InvalidParameterValue.InvalidRegion";
+
+    public static final String INSTANCE_ID_MALFORMED = "InvalidInstanceId.Malformed";
+    public static final String INSTANCE_ID_NOT_FOUND = "InvalidInstanceId.NotFound";
+    public static final String INSTANCE_OPERATION_IN_PROGRESS = "OperationDenied.InstanceOperationInProgress";
+    public static final String INSTANCE_QUOTA_EXCEEDED = "LimitExceeded.InstanceQuota";
+    public static final String INSTANCE_COUNT_OUT_OF_RANGE = "InvalidParameterValue.Range";
+    public static final String INSTANCE_NAME_TOO_LONG = "InvalidInstanceName.TooLong";
+    public static final String INSTANCE_TYPE_MALFORMED = "InvalidInstanceType.Malformed";
+    public static final String INSTANCE_TYPE_NOT_FOUND = "InvalidParameterValue.InstanceTypeNotFound";
+    public static final String ZONE_INSTANCE_TYPE_NOT_FOUND = "ResourceNotFound.InvalidZoneInstanceType";
+    public static final String INSTANCE_CHARGE_TYPE_UNSUPPORTED = "UnsupportedOperation.InstanceChargeType";
+    public static final String CLIENT_TOKEN_TOO_LONG = "InvalidClientToken.TooLong";
+    public static final String ZONE_MISMATCH_REGION = "InvalidZone.MismatchRegion";
+    public static final String ZONE_NOT_SUPPORTED = "InvalidParameterValue.ZoneNotSupported";
+    public static final String INVALID_PARAMETER_COMBINATION = "InvalidParameterCombination";
+    public static final String SPECIFY_ONE_PARAMETER = "InvalidParameter.SpecifyOneParameter";
+    public static final String INVALID_PASSWORD = "InvalidParameterValue.InvalidPassword";
+    public static final String PARAMETER_CONFLICT = "InvalidParameter.ParameterConflict";
 }

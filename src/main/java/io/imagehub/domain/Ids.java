@@ -23,6 +23,10 @@ public final class Ids {
         return "ins-" + random(ALPHABET, 8);
     }
 
+    public static String diskId() {
+        return "disk-" + random(ALPHABET, 8);
+    }
+
     /** A root account id: 12 decimal digits, like Tencent's (e.g. 103849387508). */
     public static String accountId() {
         return Long.toString(100_000_000_000L + (long) (RANDOM.nextDouble() * 899_999_999_999L));

@@ -28,6 +28,14 @@ public final class ImageData {
                 uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), manifestJson));
     }
 
+    /** The SyncPercent a copy under way shows (below 100: only {@link #completeData} makes it NORMAL). */
+    public void syncProgress(String imageId, int percent) {
+        transactions.run(uow -> {
+            uow.images().updateSyncPercent(imageId, Math.min(percent, 99));
+            return null;
+        });
+    }
+
     public void failData(String imageId, String reason) {
         finish(imageId, "Failed", reason, uow -> uow.images().find(imageId).ifPresent(image ->
                 uow.images().completeData(imageId, failedState(image.state()), 0, null, null)));

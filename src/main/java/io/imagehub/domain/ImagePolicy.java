@@ -7,6 +7,8 @@ import static io.imagehub.domain.ErrorCodes.IMAGE_NOT_BELONG_TO_ACCOUNT;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_ID_IS_SHARED;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_ID_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_STATE;
+import static io.imagehub.domain.ErrorCodes.INVALID_REGION_VALUE;
+import static io.imagehub.domain.ErrorCodes.PUBLIC_IMAGE_EXPORT_UNSUPPORTED;
 import static io.imagehub.domain.ErrorCodes.SHARED_IMAGE_EXPORT_UNSUPPORTED;
 import static io.imagehub.domain.ErrorCodes.SHARED_IMAGE_MODIFY_UNSUPPORTED;
 
@@ -116,8 +118,11 @@ public final class ImagePolicy {
     public static void requireMayCopy(Relation relation, Image image) {
         requireVisible(relation, image.imageId());
         switch (relation) {
-            case RECIPIENT, PUBLIC -> throw new ApiException(INVALID_IMAGE_ID_VALUE, "The image `" + image.imageId()
-                    + "` is not your custom image; only its owner can copy it to other regions.");
+            // spec S11: for a shared image the destination region is what is refused (InvalidRegion)
+            case RECIPIENT -> throw new ApiException(INVALID_REGION_VALUE, "The image `" + image.imageId()
+                    + "` is shared with you; only its owner can copy it to other regions.");
+            case PUBLIC -> throw new ApiException(INVALID_IMAGE_ID_VALUE, "The image `" + image.imageId()
+                    + "` is a public image; only custom images can be copied to other regions.");
             default -> requireNormal(image);
         }
     }
@@ -128,7 +133,7 @@ public final class ImagePolicy {
         switch (relation) {
             case RECIPIENT -> throw new ApiException(SHARED_IMAGE_EXPORT_UNSUPPORTED,
                     "The image `" + image.imageId() + "` is shared with you and cannot be exported.");
-            case PUBLIC -> throw new ApiException("UnsupportedOperation.PublicImageExportUnsupported",
+            case PUBLIC -> throw new ApiException(PUBLIC_IMAGE_EXPORT_UNSUPPORTED,
                     "The image `" + image.imageId() + "` is a public image and cannot be exported.");
             default -> requireNormal(image);
         }

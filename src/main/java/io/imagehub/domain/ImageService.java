@@ -11,6 +11,7 @@ import io.imagehub.domain.Transactions.UnitOfWork;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class ImageService {
     /** All or nothing: every image is locked and checked before any is deleted. */
     public void delete(CallContext ctx, List<String> imageIds, boolean dryRun) {
         List<String> ids = List.copyOf(new LinkedHashSet<>(imageIds));
-        audited(ctx, "DeleteImages", ids.size() == 1 ? ids.get(0) : null, List.of(), uow -> {
+        auditedEach(ctx, "DeleteImages", ids, List.of(), uow -> {
             List<Image> images = new ArrayList<>();
             for (String id : ids.stream().sorted().toList()) { // a fixed lock order: no deadlock between two batches
                 Image image = uow.images().findForUpdate(id).orElseThrow(() -> ImagePolicy.notFound(id));
@@ -105,7 +106,7 @@ public final class ImageService {
                 images.forEach(image -> uow.images().delete(image.imageId()));
             }
             return null;
-        }, String.join(",", ids), dryRun);
+        }, null, dryRun); // one event per image: the batch is its RequestId
     }
 
     /**
@@ -162,7 +163,7 @@ public final class ImageService {
                 () -> uow.shares().exists(image.imageId(), ctx.accountId()));
     }
 
-    private void requireQuotaRoom(UnitOfWork uow, String accountId, String region, int more) {
+    void requireQuotaRoom(UnitOfWork uow, String accountId, String region, int more) {
         int used = uow.images().countOwned(accountId, region);
         if (used + more > imageQuota) {
             throw new ApiException(IMAGE_QUOTA_LIMIT_EXCEEDED, "Your account holds " + used + " custom images in `"
@@ -170,7 +171,7 @@ public final class ImageService {
         }
     }
 
-    private static void requireNameFree(UnitOfWork uow, String accountId, String region, String name, String exceptId) {
+    static void requireNameFree(UnitOfWork uow, String accountId, String region, String name, String exceptId) {
         if (uow.images().nameTaken(accountId, region, name, exceptId)) {
             throw new ApiException(IMAGE_NAME_DUPLICATE, "An image named `" + name + "` already exists in `"
                     + region + "`.");
@@ -179,26 +180,42 @@ public final class ImageService {
 
     /**
      * Runs {@code work} in a transaction that also records its audit event. A refusal rolls the work back and is
-     * then recorded on its own. {@code imageId} may be null when the work names its images in {@code detail}.
+     * then recorded on its own. {@code imageId} may be null when the work returns the {@link Image} it made.
      */
-    private <T> T audited(CallContext ctx, String action, String imageId, List<String> accounts,
+    <T> T audited(CallContext ctx, String action, String imageId, List<String> accounts,
                           Function<UnitOfWork, T> work, String detail, boolean dryRun) {
+        return auditedEach(ctx, action, imageId == null ? List.of() : List.of(imageId), accounts, work, detail, dryRun);
+    }
+
+    /**
+     * As above for a call that names several images: one event per image (same RequestId), so that the trail of
+     * any one image is complete when queried by that image.
+     */
+    private <T> T auditedEach(CallContext ctx, String action, List<String> imageIds, List<String> accounts,
+                              Function<UnitOfWork, T> work, String detail, boolean dryRun) {
         String recordedDetail = dryRun ? "DryRun" + (detail == null ? "" : " " + detail) : detail;
         try {
             return transactions.run(uow -> {
                 T result = work.apply(uow);
-                String target = imageId != null ? imageId : result instanceof Image image ? image.imageId() : null;
-                uow.audit().append(new AuditEvent(0, clock.instant(), ctx.requestId(), ctx.accountId(), action,
-                        target, accounts, AuditEvent.SUCCESS, recordedDetail));
+                List<String> targets = !imageIds.isEmpty() ? imageIds
+                        : result instanceof Image image ? List.of(image.imageId()) : imageIds;
+                appendEvents(uow, ctx, action, targets, accounts, AuditEvent.SUCCESS, recordedDetail);
                 return result;
             });
         } catch (ApiException refusal) {
             transactions.run(uow -> {
-                uow.audit().append(new AuditEvent(0, clock.instant(), ctx.requestId(), ctx.accountId(), action,
-                        imageId, accounts, refusal.code(), recordedDetail));
+                appendEvents(uow, ctx, action, imageIds, accounts, refusal.code(), recordedDetail);
                 return null;
             });
             throw refusal;
+        }
+    }
+
+    private void appendEvents(UnitOfWork uow, CallContext ctx, String action, List<String> imageIds,
+                              List<String> accounts, String outcome, String detail) {
+        for (String imageId : imageIds.isEmpty() ? Collections.<String>singletonList(null) : imageIds) {
+            uow.audit().append(new AuditEvent(0, clock.instant(), ctx.requestId(), ctx.accountId(), action,
+                    imageId, accounts, outcome, detail));
         }
     }
 }

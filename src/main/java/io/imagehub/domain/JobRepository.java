@@ -7,6 +7,9 @@ import java.util.Optional;
 public interface JobRepository {
     long enqueue(String kind, String imageId, String payload, Instant now);
 
+    /** Enqueues a job that no worker claims before {@code runAfter} (a delayed step, e.g. an instance transition). */
+    long enqueueAfter(String kind, String imageId, String payload, Instant now, Instant runAfter);
+
     /**
      * Claims the oldest job that is queued, or running under an expired lease (its node died), skipping rows
      * other nodes hold locked; marks it RUNNING under {@code owner} until {@code leaseUntil}.

@@ -23,6 +23,25 @@ public final class Lineage {
         return json(Map.of("Kind", "IMPORTED", "Url", url));
     }
 
+    /**
+     * An image captured from an instance: which instance, and the image its disk came from with that image's owner
+     * ("tencent" for a public image). It names nothing of the upstream image's own lineage, which belongs to that
+     * image's owner alone.
+     */
+    public static String created(String instanceId, String launchedFromImageId, String launchedFromImageOwner) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Kind", "CREATED");
+        fields.put("InstanceId", instanceId);
+        fields.put("LaunchedFromImageId", launchedFromImageId);
+        fields.put("LaunchedFromImageOwner", launchedFromImageOwner == null ? "tencent" : launchedFromImageOwner);
+        return json(fields);
+    }
+
+    /** A copy made by SyncImages: the image it was copied from, and that image's region. */
+    public static String synced(String sourceImageId, String sourceRegion) {
+        return json(Map.of("Kind", "SYNCED", "SourceImageId", sourceImageId, "SourceRegion", sourceRegion));
+    }
+
     private static String json(Map<String, String> fields) {
         try {
             return JSON.writeValueAsString(new LinkedHashMap<>(fields));

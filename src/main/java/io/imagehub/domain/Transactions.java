@@ -17,5 +17,7 @@ public interface Transactions {
         AuditLog audit();
 
         JobRepository jobs();
+
+        InstanceRepository instances();
     }
 }

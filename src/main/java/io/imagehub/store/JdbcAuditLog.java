@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 
 final class JdbcAuditLog implements AuditLog {
-    private static final int MAX_ACCOUNTS_TEXT = 2048;
     private final Sql sql;
 
     JdbcAuditLog(Connection connection) {
@@ -19,10 +18,7 @@ final class JdbcAuditLog implements AuditLog {
 
     @Override
     public void append(AuditEvent e) {
-        String accounts = String.join(",", e.accounts());
-        if (accounts.length() > MAX_ACCOUNTS_TEXT) {
-            accounts = accounts.substring(0, MAX_ACCOUNTS_TEXT);
-        }
+        String accounts = String.join(",", e.accounts()); // fits: the API admits at most 100 ids of <= 20 digits
         String detail = e.detail() == null || e.detail().length() <= 1024 ? e.detail() : e.detail().substring(0, 1024);
         sql.update("INSERT INTO audit_events (at, request_id, actor_id, action, image_id, accounts, outcome, detail) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -38,9 +34,10 @@ final class JdbcAuditLog implements AuditLog {
             params.add(imageId);
         }
         if (accountId != null) {
-            where.append(" AND (actor_id = ? OR accounts LIKE ?)");
+            // whole entries of the comma-separated list: account 10000 must not match 100000000000
+            where.append(" AND (actor_id = ? OR ',' || accounts || ',' LIKE ?)");
             params.add(accountId);
-            params.add("%" + accountId + "%");
+            params.add("%," + accountId + ",%");
         }
         params.add(limit);
         return sql.query("SELECT event_id, at, request_id, actor_id, action, image_id, accounts, outcome, detail "

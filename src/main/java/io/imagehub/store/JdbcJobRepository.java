@@ -14,17 +14,23 @@ final class JdbcJobRepository implements JobRepository {
 
     @Override
     public long enqueue(String kind, String imageId, String payload, Instant now) {
-        return sql.insertReturningId("INSERT INTO jobs (kind, image_id, payload, state, attempts, created_at, updated_at) "
-                + "VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)", "job_id", kind, imageId, payload, now, now);
+        return enqueueAfter(kind, imageId, payload, now, null);
+    }
+
+    @Override
+    public long enqueueAfter(String kind, String imageId, String payload, Instant now, Instant runAfter) {
+        return sql.insertReturningId("INSERT INTO jobs (kind, image_id, payload, state, attempts, run_after, created_at, "
+                + "updated_at) VALUES (?, ?, ?, 'QUEUED', 0, ?, ?, ?)", "job_id", kind, imageId, payload, runAfter, now, now);
     }
 
     @Override
     public Optional<Job> claim(String owner, Instant now, Instant leaseUntil) {
         Optional<Job> job = sql.queryOne("SELECT job_id, kind, image_id, payload, attempts, progress FROM jobs "
-                        + "WHERE state = 'QUEUED' OR (state = 'RUNNING' AND lease_until < ?) "
+                        + "WHERE (state = 'QUEUED' AND (run_after IS NULL OR run_after <= ?)) "
+                        + "OR (state = 'RUNNING' AND lease_until < ?) "
                         + "ORDER BY job_id LIMIT 1 FOR UPDATE SKIP LOCKED",
                 rs -> new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5) + 1,
-                        rs.getString(6)), now);
+                        rs.getString(6)), now, now);
         job.ifPresent(j -> sql.update("UPDATE jobs SET state = 'RUNNING', attempts = ?, lease_owner = ?, lease_until = ?, "
                 + "updated_at = ? WHERE job_id = ?", j.attempts(), owner, leaseUntil, now, j.jobId()));
         return job;

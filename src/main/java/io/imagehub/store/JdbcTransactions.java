@@ -3,6 +3,7 @@ package io.imagehub.store;
 import io.imagehub.domain.AccountRepository;
 import io.imagehub.domain.AuditLog;
 import io.imagehub.domain.ImageRepository;
+import io.imagehub.domain.InstanceRepository;
 import io.imagehub.domain.JobRepository;
 import io.imagehub.domain.ShareRepository;
 import io.imagehub.domain.Transactions;
@@ -46,6 +47,11 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public JobRepository jobs() {
             return new JdbcJobRepository(connection);
+        }
+
+        @Override
+        public InstanceRepository instances() {
+            return new JdbcInstanceRepository(connection);
         }
     }
 }

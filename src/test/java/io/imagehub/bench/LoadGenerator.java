@@ -134,7 +134,7 @@ public final class LoadGenerator {
         return new Result(name, clients, total, errors.get(), measured, percentile(all, 0.50), percentile(all, 0.99));
     }
 
-    private static double percentile(long[] sorted, double q) {
+    static double percentile(long[] sorted, double q) {
         return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
     }
 

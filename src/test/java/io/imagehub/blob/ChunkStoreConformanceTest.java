@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -202,6 +203,26 @@ abstract class ChunkStoreConformanceTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void lastModifiedIsKnownForStoredChunksOnly() throws Exception {
+        Instant before = Instant.now().minusSeconds(5); // S3 servers keep whole seconds
+        String stored = put(bytes("dated"));
+
+        assertThat(store.lastModified(stored)).isAfter(before).isBefore(Instant.now().plusSeconds(5));
+        assertThat(store.lastModified(sha256(bytes("never stored")))).isNull();
+    }
+
+    @Test
+    void refreshTellsWhetherAChunkIsStoredAndKeepsItsBytes() throws Exception {
+        byte[] data = bytes("refreshed");
+        String stored = put(data);
+
+        assertThat(store.refresh(stored)).isTrue();
+        assertThat(store.refresh(sha256(bytes("absent")))).isFalse();
+        assertThat(store.get(stored)).isEqualTo(data);
+        assertThat(store.contains(sha256(bytes("absent")))).isFalse();
     }
 
     @Test

@@ -34,7 +34,10 @@ public final class FileServer implements AutoCloseable {
             } else {
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
+                    // in slices: the JDK server overflows an int on one write of 1 GiB and sends nothing
+                    for (int offset = 0; offset < body.length; offset += 1 << 20) {
+                        out.write(body, offset, Math.min(1 << 20, body.length - offset));
+                    }
                 }
             }
             exchange.close();

@@ -6,6 +6,7 @@ import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesRequest;
 import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesResponse;
 import com.tencentcloudapi.cvm.v20170312.models.Image;
 import com.tencentcloudapi.cvm.v20170312.models.ImportImageRequest;
+import com.tencentcloudapi.cvm.v20170312.models.ModifyImageAttributeRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -38,6 +39,14 @@ public final class Images {
             throw new IllegalStateException("import of " + id + " ended " + image.getImageState());
         }
         return id;
+    }
+
+    /** Renames the image; returns the call's RequestId. */
+    public static String rename(CvmClient client, String imageId, String name) throws TencentCloudSDKException {
+        ModifyImageAttributeRequest request = new ModifyImageAttributeRequest();
+        request.setImageId(imageId);
+        request.setImageName(name);
+        return client.ModifyImageAttribute(request).getRequestId();
     }
 
     public static Optional<Image> find(CvmClient client, String imageId) throws TencentCloudSDKException {

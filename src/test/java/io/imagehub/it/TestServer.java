@@ -7,6 +7,7 @@ import com.tencentcloudapi.common.profile.ClientProfile;
 import com.tencentcloudapi.common.profile.HttpProfile;
 import com.tencentcloudapi.cvm.v20170312.CvmClient;
 import io.imagehub.app.Imagehub;
+import io.imagehub.blob.ChunkStore;
 import io.imagehub.config.ServerConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -44,6 +45,10 @@ public final class TestServer implements AutoCloseable {
         this(c -> { });
     }
 
+    public Imagehub node() {
+        return node;
+    }
+
     public int port() {
         return node.port();
     }
@@ -64,16 +69,26 @@ public final class TestServer implements AutoCloseable {
         return node.adminToken();
     }
 
+    /** Chunks the node's stores have written so far: what an operation that must copy no bytes must not move. */
+    public long chunksWritten() {
+        return node.chunkStores().distinct().stream().mapToLong(ChunkStore::chunksWritten).sum();
+    }
+
     public Account createAccount(String name) {
         return createAccounts(name, 1).get(0);
     }
 
     public List<Account> createAccounts(String name, int count) {
+        return createAccounts(endpoint(), adminToken(), name, count);
+    }
+
+    /** Creates accounts through the admin surface of the node at {@code endpoint} (host:port). */
+    public static List<Account> createAccounts(String endpoint, String adminToken, String name, int count) {
         try {
             String body = new ObjectMapper().writeValueAsString(java.util.Map.of("Name", name, "Count", count));
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://" + endpoint() + "/admin/accounts"))
-                    .header("Authorization", "Bearer " + adminToken())
+                            URI.create("http://" + endpoint + "/admin/accounts"))
+                    .header("Authorization", "Bearer " + adminToken)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("account creation failed: " + response.body());
@@ -93,8 +108,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     public CvmClient client(String secretId, String secretKey, String region) {
+        return client(endpoint(), secretId, secretKey, region);
+    }
+
+    /** An official-SDK client of the node at {@code endpoint} (host:port), in-process or not. */
+    public static CvmClient client(String endpoint, Account account, String region) {
+        return client(endpoint, account.secretId(), account.secretKey(), region);
+    }
+
+    /** An official SDK client for the node at {@code endpoint} (host:port), over plain HTTP. */
+    public static CvmClient client(String endpoint, String secretId, String secretKey, String region) {
         HttpProfile http = new HttpProfile();
-        http.setEndpoint(endpoint());
+        http.setEndpoint(endpoint);
         http.setProtocol(HttpProfile.REQ_HTTP);
         ClientProfile profile = new ClientProfile();
         profile.setHttpProfile(http);
@@ -104,7 +129,11 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         node.close();
-        try (var files = Files.walk(dataDir)) {
+        deleteTree(dataDir);
+    }
+
+    public static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }

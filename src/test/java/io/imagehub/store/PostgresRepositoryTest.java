@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 
 /** The repository contract on a real PostgreSQL server, one fresh database per test. */
 class PostgresRepositoryTest extends RepositoryContract {
@@ -30,5 +31,14 @@ class PostgresRepositoryTest extends RepositoryContract {
             c.createStatement().execute("CREATE DATABASE " + name);
         }
         return new Database(postgres.getJdbcUrl("postgres", name), "postgres", "", 4);
+    }
+
+    /** The instance store on the same database. */
+    @Nested
+    class Instances extends InstanceRepositoryContract {
+        @Override
+        protected Database openDatabase() throws Exception {
+            return PostgresRepositoryTest.this.openDatabase();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.imagehub.api.model;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.imagehub.domain.ImageQuery;
 import io.imagehub.domain.ImageView;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,13 +10,15 @@ import java.util.List;
 
 /**
  * Tencent's Image (spec 4.1), plus imagehub extension members the SDK ignores (see docs/adr/0003):
- * {@code ImagehubSha256} and {@code ImagehubSizeBytes} let a recipient verify what it launches.
+ * {@code ImagehubSha256} and {@code ImagehubSizeBytes} let a recipient verify what it launches;
+ * {@code ImagehubLineage} (docs/adr/0006) tells the owner, and only the owner, where the image came from.
  */
 public record ImageDto(String imageId, String osName, String imageType, String createdTime, String imageName,
                        String imageDescription, Long imageSize, String architecture, String imageState,
                        String platform, String imageCreator, String imageSource, Long syncPercent,
                        Boolean isSupportCloudinit, List<Object> snapshotSet, List<TagDto> tags, String licenseType,
-                       String imageFamily, Boolean imageDeprecated, String imagehubSha256, Long imagehubSizeBytes) {
+                       String imageFamily, Boolean imageDeprecated, String imagehubSha256, Long imagehubSizeBytes,
+                       @JsonRawValue String imagehubLineage) {
 
     private static final long GIB = 1L << 30;
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
@@ -28,7 +32,8 @@ public record ImageDto(String imageId, String osName, String imageType, String c
                 i.syncPercent() == null ? null : i.syncPercent().longValue(), true, List.of(),
                 i.tags().entrySet().stream().map(e -> new TagDto(e.getKey(), e.getValue())).toList(),
                 i.licenseType(), i.family() == null ? "" : i.family(), i.deprecated(),
-                i.sha256() == null ? null : "sha256:" + i.sha256(), i.sha256() == null ? null : i.sizeBytes());
+                i.sha256() == null ? null : "sha256:" + i.sha256(), i.sha256() == null ? null : i.sizeBytes(),
+                ImageQuery.PRIVATE.equals(view.imageType()) ? i.origin() : null);
     }
 
     public static String time(Instant instant) {

@@ -1,0 +1,113 @@
+package io.imagehub.api;
+
+import static io.imagehub.domain.ErrorCodes.INVALID_FILE_NAME_PREFIX_LIST;
+import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
+
+import io.imagehub.domain.ApiException;
+import io.imagehub.domain.CallContext;
+import io.imagehub.domain.DataPlaneService;
+import io.imagehub.domain.DataPlaneService.ExportTask;
+import io.imagehub.domain.ErrorCodes;
+import io.imagehub.domain.Image;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** SyncImages and ExportImages: request shapes and parameter checks, mapped onto {@link DataPlaneService}. */
+public final class DataPlaneActions {
+    /** Tencent documents no number; a bound keeps one call's job payload small. */
+    private static final int MAX_SYNC_REGIONS = 10;
+    private static final int MAX_EXPORT_IMAGES = 10;
+    private static final List<String> EXPORT_FORMATS = List.of("RAW", "QCOW2", "VHD", "VMDK");
+    /** Prefixes become file names in the export target: no separators, no dot-dot. */
+    private static final Pattern FILE_NAME_PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final DataPlaneService dataPlane;
+
+    public DataPlaneActions(DataPlaneService dataPlane) {
+        this.dataPlane = dataPlane;
+    }
+
+    public void register(ActionRegistry registry) {
+        registry.register("SyncImages", SyncImagesRequest.class, this::syncImages);
+        registry.register("ExportImages", ExportImagesRequest.class, this::exportImages);
+    }
+
+    public record SyncImagesRequest(List<String> imageIds, List<String> destinationRegions, Boolean dryRun,
+                                    String imageName, Boolean imageSetRequired, Boolean encrypt, String kmsKeyId) {
+    }
+
+    public record SyncImageDto(String imageId, String region) {
+    }
+
+    public record SyncImagesResponse(List<SyncImageDto> imageSet) {
+    }
+
+    Object syncImages(CallContext ctx, SyncImagesRequest r) {
+        List<String> ids = Params.imageIds(r.imageIds(), "ImageIds");
+        Params.maxCount(ids, 1, "ImageIds");
+        Params.requireNonEmpty(r.destinationRegions(), "DestinationRegions");
+        Params.maxCount(r.destinationRegions(), MAX_SYNC_REGIONS, "DestinationRegions");
+        if (r.imageName() != null && r.imageName().isBlank()) {
+            throw new ApiException(INVALID_PARAMETER_VALUE, "`ImageName` cannot be empty.");
+        }
+        Params.maxLength(r.imageName(), 60, "ImageName");
+        if (Boolean.TRUE.equals(r.encrypt()) || r.kmsKeyId() != null) {
+            throw new ApiException("UnsupportedOperation.EncryptedImagesNotSupported",
+                    "imagehub does not encrypt images; `Encrypt` and `KmsKeyId` are not supported.");
+        }
+        for (String region : r.destinationRegions()) {
+            Params.require(region, "DestinationRegions");
+        }
+        List<Image> copies = dataPlane.startSync(ctx, ids.get(0), r.destinationRegions(), r.imageName(),
+                Boolean.TRUE.equals(r.dryRun()));
+        return new SyncImagesResponse(Boolean.TRUE.equals(r.imageSetRequired())
+                ? copies.stream().map(c -> new SyncImageDto(c.imageId(), c.region())).toList()
+                : List.of());
+    }
+
+    public record ExportImagesRequest(String bucketName, List<String> imageIds, String exportFormat,
+                                      List<String> fileNamePrefixList, Boolean onlyExportRootDisk, Boolean dryRun,
+                                      String roleName) {
+    }
+
+    public record ExportImagesResponse(Long taskId, List<String> cosPaths) {
+    }
+
+    /**
+     * imagehub keeps an image's bytes exactly as imported and does not convert between disk formats, so RAW (the
+     * stored bytes) is the one format it exports; the other Tencent formats are refused by name.
+     */
+    Object exportImages(CallContext ctx, ExportImagesRequest r) {
+        Params.require(r.bucketName(), "BucketName");
+        List<String> ids = Params.imageIds(r.imageIds(), "ImageIds");
+        Params.maxCount(ids, MAX_EXPORT_IMAGES, "ImageIds");
+        if (r.exportFormat() != null) {
+            String format = r.exportFormat().toUpperCase(Locale.ROOT);
+            Params.oneOf(format, EXPORT_FORMATS, "ExportFormat");
+            if (!format.equals("RAW")) {
+                throw new ApiException(INVALID_PARAMETER_VALUE, "imagehub exports the stored disk bytes only: "
+                        + "`ExportFormat` must be RAW; " + format + " conversion is not supported.");
+            }
+        }
+        if (r.fileNamePrefixList() != null) {
+            if (r.fileNamePrefixList().size() != ids.size()) {
+                throw new ApiException(INVALID_FILE_NAME_PREFIX_LIST, "`FileNamePrefixList` must have one prefix "
+                        + "per image: " + ids.size() + " expected, " + r.fileNamePrefixList().size() + " given.");
+            }
+            for (String prefix : r.fileNamePrefixList()) {
+                if (prefix == null || !FILE_NAME_PREFIX.matcher(prefix).matches()) {
+                    throw new ApiException(INVALID_FILE_NAME_PREFIX_LIST, "A file name prefix must be 1-64 letters, "
+                            + "digits, '.', '_' or '-', starting with a letter or digit.");
+                }
+            }
+        }
+        if (ids.size() != ids.stream().distinct().count()) {
+            throw new ApiException(ErrorCodes.INVALID_PARAMETER_VALUE, "`ImageIds` names an image twice.");
+        }
+        boolean dryRun = Boolean.TRUE.equals(r.dryRun());
+        ExportTask task = dataPlane.startExport(ctx, r.bucketName(), ids, r.fileNamePrefixList(), dryRun);
+        return dryRun ? new ExportImagesResponse(null, List.of()) // spec 1.11: no resource ids on a dry run
+                : new ExportImagesResponse(task.taskId(), task.paths());
+    }
+}

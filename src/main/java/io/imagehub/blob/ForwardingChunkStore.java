@@ -1,0 +1,59 @@
+package io.imagehub.blob;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/** A view of another store that passes every call through; subclasses change only what they are about. */
+public abstract class ForwardingChunkStore implements ChunkStore {
+    protected final ChunkStore store;
+
+    protected ForwardingChunkStore(ChunkStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public boolean put(String sha256, byte[] data, int length) throws IOException {
+        return store.put(sha256, data, length);
+    }
+
+    @Override
+    public byte[] get(String sha256) throws IOException {
+        return store.get(sha256);
+    }
+
+    @Override
+    public boolean contains(String sha256) throws IOException {
+        return store.contains(sha256);
+    }
+
+    @Override
+    public boolean refresh(String sha256) throws IOException {
+        return store.refresh(sha256);
+    }
+
+    @Override
+    public Instant lastModified(String sha256) throws IOException {
+        return store.lastModified(sha256);
+    }
+
+    @Override
+    public void delete(String sha256) throws IOException {
+        store.delete(sha256);
+    }
+
+    @Override
+    public void forEach(Consumer<String> sink) throws IOException {
+        store.forEach(sink);
+    }
+
+    @Override
+    public long chunksWritten() {
+        return store.chunksWritten();
+    }
+
+    @Override
+    public String id() {
+        return store.id();
+    }
+}

@@ -1,0 +1,161 @@
+package io.imagehub.bench;
+
+import com.tencentcloudapi.cvm.v20170312.CvmClient;
+import com.tencentcloudapi.cvm.v20170312.models.SyncImagesRequest;
+import io.imagehub.blob.ChunkStore;
+import io.imagehub.config.StoreConfig;
+import io.imagehub.it.Images;
+import io.imagehub.it.TestServer;
+import io.imagehub.it.ThrottledFileServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The data-plane figures of docs/performance-dataplane.md, each beside its bare peer measured in the same run:
+ * ImportImage of a file vs reading and hashing it; SyncImages between two directory stores vs cp; a sync whose
+ * destination already holds all but one chunk; a sync between regions on one store. Run with bench/dataplane.sh.
+ * Not a test: nothing here is asserted, and mvn verify does not run it.
+ */
+public final class DataPlaneBench {
+    private static final String GZ = "ap-guangzhou";
+    private static final String SH = "ap-shanghai";
+    private static final String BJ = "ap-beijing";
+    private static final int CHUNK = 4 * 1024 * 1024;
+
+    public static void main(String[] args) throws Exception {
+        int mib = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
+        Path work = Files.createTempDirectory("imagehub-bench");
+        try {
+            run(work, mib);
+        } finally {
+            new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    private static void run(Path work, int mib) throws Exception {
+        Path disk = work.resolve("disk.raw");
+        Path diskV2 = work.resolve("disk-v2.raw");
+        writeDisk(disk, mib);
+        Files.copy(disk, diskV2);
+        try (RandomAccessFile v2 = new RandomAccessFile(diskV2.toFile(), "rw")) { // change only the last chunk
+            v2.seek(v2.length() - 1);
+            int last = v2.read();
+            v2.seek(v2.length() - 1);
+            v2.write(last ^ 1);
+        }
+        dropCaches();
+        report("read + SHA-256 of the file (peer of import)", mib, time(() -> sha256(disk)));
+
+        try (ThrottledFileServer files = new ThrottledFileServer(); TestServer server = new TestServer(c -> {
+            c.importAllow.add(files.baseUrl());
+            c.gcIntervalSeconds = 0;
+            c.stores = Map.of("one", StoreConfig.directory(work.resolve("store-one")),
+                    "two", StoreConfig.directory(work.resolve("store-two")));
+            c.regionStore = Map.of(GZ, "one", BJ, "one", SH, "two");
+        })) {
+            TestServer.Account account = server.createAccount("bench");
+            CvmClient gz = server.client(account, GZ);
+            String[] image = new String[1];
+            report("ImportImage (HTTP on loopback -> directory store, fsync per chunk)", mib,
+                    time(() -> image[0] = Images.importReady(gz, files.put("disk.raw", disk), "bench")));
+
+            Path copy = work.resolve("cp-copy.raw");
+            report("cp of the file (peer of sync)", mib, time(() -> exec("cp", disk.toString(), copy.toString())));
+            Files.delete(copy);
+            report("cp + sync of the file (peer of sync, durable)", mib,
+                    time(() -> exec("sh", "-c", "cp '" + disk + "' '" + copy + "' && sync '" + copy + "'")));
+            Files.delete(copy);
+
+            ChunkStore two = server.node().chunkStores().forRegion(SH);
+            long before = two.chunksWritten();
+            report("SyncImages between two directory stores", mib, time(() -> sync(server, account, image[0], SH, "full")));
+            System.out.printf("    chunks written: %d%n", two.chunksWritten() - before);
+
+            String[] v2 = new String[1];
+            Images.importReady(gz, files.put("disk-v2.raw", diskV2), "bench-v2");
+            v2[0] = Images.importReady(gz, files.put("disk-v2b.raw", diskV2), "bench-v2b");
+            before = two.chunksWritten();
+            report("SyncImages, destination already holds all chunks but one", mib,
+                    time(() -> sync(server, account, v2[0], SH, "delta")));
+            System.out.printf("    chunks written: %d%n", two.chunksWritten() - before);
+
+            report("SyncImages between regions sharing one store", mib,
+                    time(() -> sync(server, account, image[0], BJ, "same-store")));
+        }
+    }
+
+    private static void sync(TestServer server, TestServer.Account account, String imageId, String region, String name)
+            throws Exception {
+        SyncImagesRequest request = new SyncImagesRequest();
+        request.setImageIds(new String[] {imageId});
+        request.setDestinationRegions(new String[] {region});
+        request.setImageName(name);
+        request.setImageSetRequired(true);
+        String copy = server.client(account, GZ).SyncImages(request).getImageSet()[0].getImageId();
+        String state = Images.awaitSettled(server.client(account, region), copy).getImageState();
+        if (!state.equals("NORMAL")) {
+            throw new IllegalStateException("sync ended " + state);
+        }
+    }
+
+    private static void writeDisk(Path file, int mib) throws Exception {
+        Random random = new Random(7);
+        byte[] chunk = new byte[CHUNK];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mib / 4; i++) {
+                random.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Best effort (needs root): measure from disk rather than the page cache where we can. */
+    private static void dropCaches() {
+        try {
+            exec("sh", "-c", "sync && echo 1 > /proc/sys/vm/drop_caches");
+        } catch (Exception e) {
+            System.out.println("    (page cache not dropped: " + e.getMessage() + ")");
+        }
+    }
+
+    private static void exec(String... command) throws Exception {
+        int rc = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + rc);
+        }
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static long time(Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return System.nanoTime() - start;
+    }
+
+    private static void report(String what, int mib, long nanos) {
+        double seconds = nanos / 1e9;
+        System.out.printf("%-70s %8.2f s %9.1f MiB/s%n", what, seconds, mib / seconds);
+    }
+}

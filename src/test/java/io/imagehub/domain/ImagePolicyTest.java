@@ -1,0 +1,104 @@
+package io.imagehub.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.imagehub.domain.ImagePolicy.Relation;
+import java.time.Instant;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of {@link ImagePolicy} that have no API action yet (copy, export, launch) and the region binding of a
+ * share, checked on the policy directly. The API-level rules are proven end to end in SharingRulesTest.
+ */
+class ImagePolicyTest {
+    private static final String GZ = "ap-guangzhou";
+    private static final String SH = "ap-shanghai";
+    private static final String OWNER = "100000000001";
+    private static final String RECIPIENT = "100000000002";
+    private static final Image NORMAL = image(ImageState.NORMAL, false);
+    private static final Image IMPORTING = image(ImageState.IMPORTING, false);
+    private static final Image PUBLIC = image(ImageState.NORMAL, true);
+
+    @Test
+    void aShareIsBoundToTheImageRegion() {
+        assertThat(ImagePolicy.relation(NORMAL, RECIPIENT, GZ, () -> true)).isEqualTo(Relation.RECIPIENT);
+        assertThat(ImagePolicy.relation(NORMAL, RECIPIENT, SH, () -> true)).isEqualTo(Relation.STRANGER);
+        assertThat(ImagePolicy.relation(NORMAL, OWNER, SH, () -> false)).isEqualTo(Relation.STRANGER);
+        assertThat(ImagePolicy.relation(NORMAL, RECIPIENT, GZ, () -> false)).isEqualTo(Relation.STRANGER);
+        assertThat(ImagePolicy.relation(NORMAL, OWNER, GZ, () -> false)).isEqualTo(Relation.OWNER);
+    }
+
+    @Test
+    void recipientCannotCopySharedImageToAnotherRegion() {
+        assertRefused("InvalidParameterValue.InvalidRegion", () -> ImagePolicy.requireMayCopy(Relation.RECIPIENT, NORMAL));
+    }
+
+    @Test
+    void ownerMayCopyOnlyANormalImageAndNobodyCopiesAPublicOne() {
+        assertThatCode(() -> ImagePolicy.requireMayCopy(Relation.OWNER, NORMAL)).doesNotThrowAnyException();
+        assertRefused("InvalidParameterValue.InvalidImageState", () -> ImagePolicy.requireMayCopy(Relation.OWNER, IMPORTING));
+        assertRefused("InvalidParameterValue.InvalidImageId", () -> ImagePolicy.requireMayCopy(Relation.PUBLIC, PUBLIC));
+    }
+
+    @Test
+    void strangerCopyOrExportLooksLikeAMissingImage() {
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayCopy(Relation.STRANGER, NORMAL));
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayExport(Relation.STRANGER, NORMAL));
+    }
+
+    @Test
+    void recipientCannotExportSharedImage() {
+        assertRefused("UnsupportedOperation.SharedImageExportUnsupported",
+                () -> ImagePolicy.requireMayExport(Relation.RECIPIENT, NORMAL));
+    }
+
+    @Test
+    void ownerMayExportOnlyANormalImageAndNobodyExportsAPublicOne() {
+        assertThatCode(() -> ImagePolicy.requireMayExport(Relation.OWNER, NORMAL)).doesNotThrowAnyException();
+        assertRefused("InvalidParameterValue.InvalidImageState",
+                () -> ImagePolicy.requireMayExport(Relation.OWNER, IMPORTING));
+        assertRefused("UnsupportedOperation.PublicImageExportUnsupported",
+                () -> ImagePolicy.requireMayExport(Relation.PUBLIC, PUBLIC));
+    }
+
+    @Test
+    void recipientMayLaunchSharedImageOnlyInItsRegion() {
+        assertThatCode(() -> ImagePolicy.requireMayLaunch(
+                ImagePolicy.relation(NORMAL, RECIPIENT, GZ, () -> true), NORMAL)).doesNotThrowAnyException();
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayLaunch(
+                ImagePolicy.relation(NORMAL, RECIPIENT, SH, () -> true), NORMAL));
+    }
+
+    @Test
+    void launchNeedsAVisibleNormalImage() {
+        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.OWNER, NORMAL)).doesNotThrowAnyException();
+        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.PUBLIC, PUBLIC)).doesNotThrowAnyException();
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayLaunch(Relation.STRANGER, NORMAL));
+        assertRefused("InvalidParameterValue.InvalidImageState",
+                () -> ImagePolicy.requireMayLaunch(Relation.RECIPIENT, IMPORTING));
+    }
+
+    @Test
+    void onlyTheOwnersImagesCountTowardItsQuota() {
+        assertThat(ImagePolicy.countsTowardQuota(Relation.OWNER)).isTrue();
+        assertThat(ImagePolicy.countsTowardQuota(Relation.RECIPIENT)).isFalse();
+        assertThat(ImagePolicy.countsTowardQuota(Relation.PUBLIC)).isFalse();
+    }
+
+    private static void assertRefused(String code, ThrowingCallable check) {
+        ApiException e = catchThrowableOfType(ApiException.class, check);
+        assertThat(e).as("expected a refusal with " + code).isNotNull();
+        assertThat(e.code()).isEqualTo(code);
+    }
+
+    private static Image image(ImageState state, boolean isPublic) {
+        return new Image("img-abcd1234", GZ, isPublic ? null : OWNER, isPublic, "golden", "", state,
+                isPublic ? Image.SOURCE_OFFICIAL : Image.SOURCE_IMPORT, "CentOS 7", "CentOS", "x86_64",
+                "TencentCloud", "Legacy BIOS", null, false, 1024, "ab".repeat(32), 100, "{}",
+                Instant.parse("2026-01-01T00:00:00Z"), Map.of());
+    }
+}

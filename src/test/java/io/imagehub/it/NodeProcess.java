@@ -1,0 +1,91 @@
+package io.imagehub.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An imagehub node as a real child process ({@code io.imagehub.Main serve} on this JVM's class path), for tests
+ * that need several nodes on one database or must kill a node mid-way. Its output goes to {@code node.log} and
+ * {@code node.err} in its data dir (appended, so that restarts on one data dir keep one history).
+ */
+public final class NodeProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("imagehub listening on http://([0-9.]+:[0-9]+)");
+
+    private final Process process;
+    private final String endpoint;
+
+    /**
+     * Starts {@code serve --port 0 --data-dir dataDir} plus {@code serveArgs}, with {@code env} added to the
+     * environment, and waits (at most 60 s) for the line that announces its port.
+     */
+    public NodeProcess(Path dataDir, Map<String, String> env, List<String> serveArgs) throws IOException {
+        Files.createDirectories(dataDir);
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.imagehub.Main",
+                "serve", "--port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(serveArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(dataDir.resolve("node.log").toFile());
+        builder.environment().putAll(env);
+        this.process = builder.start();
+        CompletableFuture<String> announced = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> readStderr(dataDir.resolve("node.err"), announced));
+        try {
+            this.endpoint = announced.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            process.destroyForcibly();
+            throw new IOException("the node did not start; see " + dataDir.resolve("node.err"), e);
+        }
+    }
+
+    /** host:port of the node. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Copies stderr to a file, completing {@code announced} with the endpoint once the node says it listens. */
+    private void readStderr(Path log, CompletableFuture<String> announced) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+             var out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.write(line);
+                out.newLine();
+                out.flush();
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    announced.complete(m.group(1));
+                }
+            }
+            announced.completeExceptionally(new IOException("the node exited with " + process.waitFor()));
+        } catch (IOException | InterruptedException e) {
+            announced.completeExceptionally(e);
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs; its jobs stay RUNNING under a lease that must run out. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (the node drains and stops), then a hard kill if it has not gone within 15 s. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
