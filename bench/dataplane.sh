@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data-plane benchmark (docs/performance-dataplane.md): import, sync and their bare peers, in one JVM.
+# Data-plane benchmark (docs/performance.md (data plane)): import, sync and their bare peers, in one JVM.
 # Usage: bench/dataplane.sh [MiB]   (default 1024; needs ~4x that in free space under $TMPDIR)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -46,7 +46,7 @@ public final class HttpServer implements AutoCloseable {
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)
                 // without it, a response written in several chunks (any DescribeImages page of real size) waits
-                // for the client's delayed ACK: ~40 ms per call on Linux (docs/performance-sharing.md)
+                // for the client's delayed ACK: ~40 ms per call on Linux (docs/performance.md, sharing)
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .build()
                 .start();

@@ -26,7 +26,7 @@ import java.util.function.LongConsumer;
 /**
  * Splits images into fixed-size chunks in a {@link ChunkStore}, and copies them between stores.
  *
- * <p>Both run a few chunks at once (see docs/performance-dataplane.md): a durable put waits for its fsync (or an
+ * <p>Both run a few chunks at once (see docs/performance.md (data plane)): a durable put waits for its fsync (or an
  * object store's round trip), and while one chunk waits the next is read and hashed. Progress is still reported
  * in image order, on the calling thread, and counts only chunks that are stored.
  */

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The data-plane figures of docs/performance-dataplane.md, each beside its bare peer measured in the same run:
+ * The data-plane figures of docs/performance.md (data plane), each beside its bare peer measured in the same run:
  * ImportImage of a file vs reading and hashing it; SyncImages between two directory stores vs cp; a sync whose
  * destination already holds all but one chunk; a sync between regions on one store. Run with bench/dataplane.sh.
  * Not a test: nothing here is asserted, and mvn verify does not run it.
