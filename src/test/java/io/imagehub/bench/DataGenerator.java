@@ -10,6 +10,7 @@ import io.imagehub.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -86,12 +87,12 @@ public final class DataGenerator {
             g.population(images, accounts, shares, config.regions);
             new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValue(dataDir.resolve("bench-fixtures.json").toFile(), fixtures);
-            if (url.startsWith("jdbc:h2:")) {
-                // the bulk load leaves most of the file as old chunk versions; without this the server would spend
-                // its first minutes (and the benchmark's CPU) compacting them in the background
-                try (Statement s = c.createStatement()) {
-                    s.execute("SHUTDOWN COMPACT");
-                }
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            // the bulk load leaves most of the file as old chunk versions; without this the server would spend
+            // its first minutes (and the benchmark's CPU) compacting them in the background
+            try (Connection c = DriverManager.getConnection(url, user, ""); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
             }
         }
         System.err.printf("generated %,d images, %,d accounts, %,d shares (+ bench fixtures) in %.1f s%n",
