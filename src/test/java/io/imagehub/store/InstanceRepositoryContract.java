@@ -2,7 +2,6 @@ package io.imagehub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imagehub.domain.Account;
 import io.imagehub.domain.Ids;
 import io.imagehub.domain.Image;
 import io.imagehub.domain.ImageState;
@@ -11,45 +10,16 @@ import io.imagehub.domain.InstanceQuery;
 import io.imagehub.domain.InstanceState;
 import io.imagehub.domain.JobRepository.Job;
 import io.imagehub.domain.Page;
-import io.imagehub.domain.Transactions;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the instance store must do on H2 and PostgreSQL alike (run as a nested suite of both repository tests):
  * the V4 migration, creation order, filters, the disk manifest, client tokens and delayed jobs.
  */
-abstract class InstanceRepositoryContract {
-    private static final String REGION = "ap-guangzhou";
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    protected abstract Database openDatabase() throws Exception;
-
-    private Database database;
-    private Transactions tx;
-    private String owner;
-
-    @BeforeEach
-    void openWithAnAccount() throws Exception {
-        database = openDatabase();
-        tx = new JdbcTransactions(database);
-        owner = Ids.accountId();
-        tx.run(uow -> {
-            uow.accounts().insert(new Account(owner, "owner-" + owner, T0));
-            return null;
-        });
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
-    }
-
+abstract class InstanceRepositoryContract extends StoreContract {
     private Instance launch(String name, String zone, String manifest) {
         Instance instance = new Instance(Ids.instanceId(), "uuid-" + name, owner, REGION, zone, "S5.MEDIUM2", 2, 2, name,
                 InstanceState.PENDING, "img-aaaaaaaa", null, "CentOS 7", "CentOS", "x86_64", "TencentCloud",

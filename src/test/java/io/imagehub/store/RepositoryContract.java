@@ -3,7 +3,6 @@ package io.imagehub.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.imagehub.domain.Account;
 import io.imagehub.domain.AccountRepository.StoredKey;
 import io.imagehub.domain.AuditEvent;
 import io.imagehub.domain.Ids;
@@ -14,7 +13,6 @@ import io.imagehub.domain.ImageView;
 import io.imagehub.domain.JobRepository.Job;
 import io.imagehub.domain.Page;
 import io.imagehub.domain.Share;
-import io.imagehub.domain.Transactions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,42 +22,19 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every metadata store must do, run against H2 and PostgreSQL alike: the same SQL, the same answers.
- * Subclasses supply a fresh, migrated database per test.
+ * Subclasses supply a fresh, migrated database per test ({@link StoreContract}).
  */
-abstract class RepositoryContract {
-    private static final String REGION = "ap-guangzhou";
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    /** A fresh, migrated database for one test. */
-    protected abstract Database openDatabase() throws Exception;
-
-    private Database database;
-    private Transactions tx;
-    private String owner;
+abstract class RepositoryContract extends StoreContract {
     private String other;
 
     @BeforeEach
-    void openWithTwoAccounts() throws Exception {
-        database = openDatabase();
-        tx = new JdbcTransactions(database);
-        owner = Ids.accountId();
-        other = Ids.accountId();
-        tx.run(uow -> {
-            uow.accounts().insert(new Account(owner, "owner-" + owner, T0));
-            uow.accounts().insert(new Account(other, "other-" + other, T0));
-            return null;
-        });
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
+    void addASecondAccount() {
+        other = newAccount("other");
     }
 
     private Image image(String ownerId, String name, Instant created, Map<String, String> tags) {
