@@ -24,10 +24,4 @@ public record Image(String imageId, String region, String ownerId, boolean isPub
     public Image {
         tags = Map.copyOf(tags);
     }
-
-    public Image withState(ImageState newState) {
-        return new Image(imageId, region, ownerId, isPublic, name, description, newState, source, osName, platform,
-                architecture, licenseType, bootMode, family, deprecated, sizeBytes, sha256, syncPercent, origin,
-                createdAt, tags);
-    }
 }

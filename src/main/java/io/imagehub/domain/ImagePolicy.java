@@ -18,6 +18,9 @@ import java.util.function.BooleanSupplier;
  * Who may do what to an image: every rule of the product in one place. Each check takes the caller's
  * {@link Relation} to the image and either returns or throws the documented Tencent error.
  *
+ * <p>Quota: only an owner's custom images count toward its quota (shared images never count for their recipients);
+ * that is {@link ImageRepository#countOwned}, which counts by owner.
+ *
  * <p>The one rule under all others: an account that is neither owner nor recipient, or that asks from another
  * region, learns nothing about a private image: it gets exactly the answer for an id that does not exist.
  */
@@ -49,15 +52,6 @@ public final class ImagePolicy {
             return Relation.OWNER;
         }
         return sharedWithCaller.getAsBoolean() ? Relation.RECIPIENT : Relation.STRANGER;
-    }
-
-    public static String imageType(Relation relation) {
-        return switch (relation) {
-            case OWNER -> ImageQuery.PRIVATE;
-            case RECIPIENT -> ImageQuery.SHARED;
-            case PUBLIC -> ImageQuery.PUBLIC;
-            case STRANGER -> throw new IllegalArgumentException("a stranger has no view of the image");
-        };
     }
 
     public static void requireVisible(Relation relation, String imageId) {
@@ -146,11 +140,6 @@ public final class ImagePolicy {
     public static void requireMayLaunch(Relation relation, Image image) {
         requireVisible(relation, image.imageId());
         requireNormal(image);
-    }
-
-    /** Only the owner's custom images count toward a quota: shared images do not count for their recipients. */
-    public static boolean countsTowardQuota(Relation relation) {
-        return relation == Relation.OWNER;
     }
 
     private static void requireNormal(Image image) {

@@ -1,6 +1,5 @@
 package io.imagehub.domain;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +9,6 @@ public interface ImageRepository {
 
     /** Finds and locks the image row until the transaction ends, serialising every change to it. */
     Optional<Image> findForUpdate(String imageId);
-
-    List<Image> findAll(Collection<String> imageIds);
 
     void insert(Image image);
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -47,15 +46,6 @@ public final class ImageService {
 
     public Page<ImageView> describe(ImageQuery query) {
         return transactions.run(uow -> uow.images().search(query));
-    }
-
-    /** The image as the caller sees it, or empty where the caller must not learn that it exists. */
-    public Optional<ImageView> view(CallContext ctx, String imageId) {
-        return transactions.run(uow -> uow.images().find(imageId).flatMap(image -> {
-            Relation relation = relation(uow, ctx, image);
-            return relation == Relation.STRANGER ? Optional.empty()
-                    : Optional.of(new ImageView(image, ImagePolicy.imageType(relation)));
-        }));
     }
 
     /**

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,17 +39,6 @@ final class JdbcImageRepository implements ImageRepository {
     public Optional<Image> findForUpdate(String imageId) {
         return sql.queryOne("SELECT " + COLUMNS + " FROM images i WHERE i.image_id = ? FOR UPDATE", this::row, imageId)
                 .map(this::withTags);
-    }
-
-    @Override
-    public List<Image> findAll(Collection<String> imageIds) {
-        if (imageIds.isEmpty()) {
-            return List.of();
-        }
-        List<Image> images = sql.query("SELECT " + COLUMNS + " FROM images i WHERE i.image_id IN ("
-                + Sql.placeholders(imageIds.size()) + ")", this::row, imageIds.toArray());
-        Map<String, Map<String, String>> tags = tagsOf(images.stream().map(Image::imageId).toList());
-        return images.stream().map(i -> withTags(i, tags)).toList();
     }
 
     @Override

@@ -82,13 +82,6 @@ class ImagePolicyTest {
                 () -> ImagePolicy.requireMayLaunch(Relation.RECIPIENT, IMPORTING));
     }
 
-    @Test
-    void onlyTheOwnersImagesCountTowardItsQuota() {
-        assertThat(ImagePolicy.countsTowardQuota(Relation.OWNER)).isTrue();
-        assertThat(ImagePolicy.countsTowardQuota(Relation.RECIPIENT)).isFalse();
-        assertThat(ImagePolicy.countsTowardQuota(Relation.PUBLIC)).isFalse();
-    }
-
     private static void assertRefused(String code, ThrowingCallable check) {
         ApiException e = catchThrowableOfType(ApiException.class, check);
         assertThat(e).as("expected a refusal with " + code).isNotNull();
