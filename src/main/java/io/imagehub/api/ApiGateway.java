@@ -120,12 +120,29 @@ public final class ApiGateway {
     }
 
     private static byte[] success(String requestId, Object result) {
+        if (result instanceof EncodedMembers encoded) {
+            return withRequestId(encoded, requestId);
+        }
         try {
             return Json.STRICT.writeValueAsBytes(new Envelope(new Success(result, requestId)));
         } catch (JsonProcessingException e) {
             LOG.error("request {}: the response cannot be encoded", requestId, e);
             return error(requestId, INTERNAL_ERROR, "An internal error occurred; quote RequestId " + requestId + ".");
         }
+    }
+
+    private static final byte[] RESPONSE_OPEN = "{\"Response\":{".getBytes(StandardCharsets.UTF_8);
+
+    /** The bytes {@link #success} would write for the result that {@code encoded} holds. */
+    private static byte[] withRequestId(EncodedMembers encoded, String requestId) {
+        byte[] members = encoded.json();
+        byte[] tail = ((members.length == 0 ? "" : ",") + "\"RequestId\":\"" + requestId + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] reply = new byte[RESPONSE_OPEN.length + members.length + tail.length];
+        System.arraycopy(RESPONSE_OPEN, 0, reply, 0, RESPONSE_OPEN.length);
+        System.arraycopy(members, 0, reply, RESPONSE_OPEN.length, members.length);
+        System.arraycopy(tail, 0, reply, RESPONSE_OPEN.length + members.length, tail.length);
+        return reply;
     }
 
     static byte[] error(String requestId, String code, String message) {

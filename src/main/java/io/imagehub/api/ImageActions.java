@@ -19,6 +19,7 @@ import io.imagehub.domain.Ids;
 import io.imagehub.domain.ImportOsCatalogue;
 import io.imagehub.domain.ImageView;
 import io.imagehub.domain.ImportService;
+import io.imagehub.domain.ListingVersion;
 import io.imagehub.domain.Page;
 import io.imagehub.domain.Share;
 import java.util.ArrayList;
@@ -36,10 +37,12 @@ public final class ImageActions {
 
     private final ImageService images;
     private final ImportService imports;
+    private final ListingCache listingCache;
 
-    public ImageActions(ImageService images, ImportService imports) {
+    public ImageActions(ImageService images, ImportService imports, long listingCacheBytes) {
         this.images = images;
         this.imports = imports;
+        this.listingCache = new ListingCache(listingCacheBytes);
     }
 
     public void register(ActionRegistry registry) {
@@ -64,7 +67,26 @@ public final class ImageActions {
     public record DescribeImagesResponse(List<ImageDto> imageSet, long totalCount) {
     }
 
+    /**
+     * The version is read before the listing is built, so a cached answer is never older than the version it is
+     * filed under: a change committed in between bumps the version, and the next call builds the listing again.
+     */
     Object describeImages(CallContext ctx, DescribeImagesRequest r) {
+        if (!listingCache.enabled()) {
+            return listImages(ctx, r);
+        }
+        ListingVersion version = images.listingVersion(ctx.accountId());
+        ListingCache.Key key = ListingCache.key(ctx, r);
+        EncodedMembers cached = listingCache.get(key, version);
+        if (cached != null) {
+            return cached;
+        }
+        EncodedMembers answer = EncodedMembers.of(listImages(ctx, r));
+        listingCache.put(key, version, answer);
+        return answer;
+    }
+
+    private DescribeImagesResponse listImages(CallContext ctx, DescribeImagesRequest r) {
         if (r.imageIds() != null && r.filters() != null) {
             throw new ApiException(IDS_AND_FILTERS, "`ImageIds` and `Filters` cannot be given together.");
         }

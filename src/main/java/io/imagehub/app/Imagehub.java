@@ -76,7 +76,7 @@ public final class Imagehub implements AutoCloseable {
 
         ActionRegistry registry = new ActionRegistry();
         new RegionActions(config.regions).register(registry);
-        new ImageActions(images, imports).register(registry);
+        new ImageActions(images, imports, config.listingCacheMib * (1L << 20)).register(registry);
         new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
         new DataPlaneActions(new DataPlaneService(images,
                 config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),

@@ -29,6 +29,8 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shareLimit;
     @Option(names = "--image-quota", description = "Custom images per account per region (default 500).")
     Integer imageQuota;
+    @Option(names = "--listing-cache-mib", description = "Memory for cached DescribeImages answers (default 32; 0 = off).")
+    Integer listingCacheMib;
     @Option(names = "--import-allow", description = "URL prefix ImportImage may fetch from (repeatable; none by default).")
     List<String> importAllow;
 
@@ -59,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (imageQuota != null) {
             config.imageQuota = imageQuota;
+        }
+        if (listingCacheMib != null) {
+            config.listingCacheMib = listingCacheMib;
         }
         if (importAllow != null) {
             config.importAllow.addAll(importAllow);

@@ -33,6 +33,8 @@ public class ServerConfig {
     public List<RegionConfig> regions = RegionConfig.defaults();
     public long clockSkewSeconds = 300;
     public int maxRequestBytes = 10 * 1024 * 1024;
+    /** Memory for encoded DescribeImages answers (docs/adr/0008-listing-cache.md); 0 turns the cache off. */
+    public int listingCacheMib = 32;
     public boolean acceptUnsignedPayload = true;
     /** An import whose download delivers nothing for this long fails. */
     public long importReadTimeoutSeconds = 60;

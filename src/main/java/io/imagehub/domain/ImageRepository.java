@@ -21,6 +21,12 @@ public interface ImageRepository {
 
     void delete(String imageId);
 
+    /**
+     * The versions of what {@link #search} shows the account: its own and shared images, and the public images.
+     * Any transaction that changes either has bumped it by the time it commits (docs/adr/0008-listing-cache.md).
+     */
+    ListingVersion listingVersion(String accountId);
+
     /** Custom images owned by the account in the region, in any state: what the quota counts. */
     int countOwned(String ownerId, String region);
 

@@ -48,6 +48,11 @@ public final class ImageService {
         return transactions.run(uow -> uow.images().search(query));
     }
 
+    /** Read before a listing, it tells whether a listing built earlier under the same version is still current. */
+    public ListingVersion listingVersion(String accountId) {
+        return transactions.run(uow -> uow.images().listingVersion(accountId));
+    }
+
     /**
      * Creates the image row (state IMPORTING) and its import job in one transaction; a worker fills in the bytes.
      * With {@code dryRun} every check runs and nothing is written.

@@ -5,6 +5,7 @@ import io.imagehub.domain.ImageQuery;
 import io.imagehub.domain.ImageRepository;
 import io.imagehub.domain.ImageState;
 import io.imagehub.domain.ImageView;
+import io.imagehub.domain.ListingVersion;
 import io.imagehub.domain.Page;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,9 +25,11 @@ final class JdbcImageRepository implements ImageRepository {
     private static final int IMAGE_TYPE_COLUMN = 21;
 
     private final Sql sql;
+    private final ListingChanges listingChanges;
 
-    JdbcImageRepository(Connection connection) {
+    JdbcImageRepository(Connection connection, ListingChanges listingChanges) {
         this.sql = new Sql(connection);
+        this.listingChanges = listingChanges;
     }
 
     @Override
@@ -49,31 +52,45 @@ final class JdbcImageRepository implements ImageRepository {
                 i.imageId(), i.region(), i.ownerId(), i.isPublic(), i.name(), i.description(), i.state().name(),
                 i.source(), i.osName(), i.platform(), i.architecture(), i.licenseType(), i.bootMode(), i.family(),
                 i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt());
+        listingChanges.account(i.isPublic() ? ListingChanges.PUBLIC : i.ownerId());
         i.tags().forEach((k, v) ->
                 sql.update("INSERT INTO image_tags (image_id, tag_key, tag_value) VALUES (?, ?, ?)", i.imageId(), k, v));
     }
 
     @Override
     public void updateAttributes(String imageId, String name, String description, String family, boolean deprecated) {
+        listingChanges.image(sql, imageId);
         sql.update("UPDATE images SET image_name = ?, description = ?, image_family = ?, deprecated = ? WHERE image_id = ?",
                 name, description, family, deprecated, imageId);
     }
 
     @Override
     public void completeData(String imageId, ImageState state, long sizeBytes, String sha256, String manifestJson) {
+        listingChanges.image(sql, imageId);
         sql.update("UPDATE images SET state = ?, size_bytes = ?, sha256 = ?, manifest = ?, sync_percent = ? WHERE image_id = ?",
                 state.name(), sizeBytes, sha256, manifestJson, state == ImageState.NORMAL ? 100 : null, imageId);
     }
 
     @Override
     public void updateSyncPercent(String imageId, int percent) {
+        listingChanges.image(sql, imageId);
         sql.update("UPDATE images SET sync_percent = ? WHERE image_id = ?", percent, imageId);
     }
 
     @Override
     public void delete(String imageId) {
+        listingChanges.image(sql, imageId);
         sql.update("DELETE FROM image_tags WHERE image_id = ?", imageId);
         sql.update("DELETE FROM images WHERE image_id = ?", imageId);
+    }
+
+    @Override
+    public ListingVersion listingVersion(String accountId) {
+        long[] versions = new long[2];
+        sql.query("SELECT account_id, version FROM listing_versions WHERE account_id IN (?, ?)",
+                rs -> versions[ListingChanges.PUBLIC.equals(rs.getString(1)) ? 1 : 0] = rs.getLong(2),
+                accountId, ListingChanges.PUBLIC);
+        return new ListingVersion(versions[0], versions[1]);
     }
 
     @Override

@@ -8,9 +8,11 @@ import java.util.List;
 
 final class JdbcShareRepository implements ShareRepository {
     private final Sql sql;
+    private final ListingChanges listingChanges;
 
-    JdbcShareRepository(Connection connection) {
+    JdbcShareRepository(Connection connection, ListingChanges listingChanges) {
         this.sql = new Sql(connection);
+        this.listingChanges = listingChanges;
     }
 
     @Override
@@ -37,11 +39,16 @@ final class JdbcShareRepository implements ShareRepository {
             return false;
         }
         sql.update("INSERT INTO image_shares (image_id, account_id, created_at) VALUES (?, ?, ?)", imageId, accountId, at);
+        listingChanges.account(accountId);
         return true;
     }
 
     @Override
     public boolean remove(String imageId, String accountId) {
-        return sql.update("DELETE FROM image_shares WHERE image_id = ? AND account_id = ?", imageId, accountId) > 0;
+        boolean removed = sql.update("DELETE FROM image_shares WHERE image_id = ? AND account_id = ?", imageId, accountId) > 0;
+        if (removed) {
+            listingChanges.account(accountId);
+        }
+        return removed;
     }
 }

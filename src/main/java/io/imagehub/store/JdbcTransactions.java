@@ -20,18 +20,23 @@ public final class JdbcTransactions implements Transactions {
 
     @Override
     public <T> T run(Function<UnitOfWork, T> work) {
-        return database.inTransaction(connection -> work.apply(new JdbcUnitOfWork(connection)));
+        return database.inTransaction(connection -> {
+            ListingChanges listingChanges = new ListingChanges();
+            T result = work.apply(new JdbcUnitOfWork(connection, listingChanges));
+            listingChanges.bump(new Sql(connection));
+            return result;
+        });
     }
 
-    private record JdbcUnitOfWork(Connection connection) implements UnitOfWork {
+    private record JdbcUnitOfWork(Connection connection, ListingChanges listingChanges) implements UnitOfWork {
         @Override
         public ImageRepository images() {
-            return new JdbcImageRepository(connection);
+            return new JdbcImageRepository(connection, listingChanges);
         }
 
         @Override
         public ShareRepository shares() {
-            return new JdbcShareRepository(connection);
+            return new JdbcShareRepository(connection, listingChanges);
         }
 
         @Override

@@ -39,6 +39,15 @@ public final class RawClient {
     }
 
     public JsonNode call(String action, String region, String body, long timestamp, String signingKey) {
+        return send(signed(action, region, body, timestamp, signingKey));
+    }
+
+    /** Calls {@code action} and returns the whole envelope, byte for byte as the server wrote it. */
+    public String callForEnvelope(String action, String region, String body) {
+        return sendRaw(signed(action, region, body, System.currentTimeMillis() / 1000, secretKey)).body();
+    }
+
+    private HttpRequest signed(String action, String region, String body, long timestamp, String signingKey) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         String contentType = "application/json; charset=utf-8";
         String authorization = Tc3Signer.authorization(secretId, signingKey, "127", timestamp, "POST", "",
@@ -53,7 +62,7 @@ public final class RawClient {
         if (region != null) {
             request.header("X-TC-Region", region);
         }
-        return send(request.build());
+        return request.build();
     }
 
     public HttpResponse<String> sendRaw(HttpRequest request) {

@@ -37,17 +37,17 @@ public final class QueryPlans {
             database.inTransaction(c -> {
                 Connection explaining = explaining(c, "EXPLAIN ANALYZE ");
                 System.out.println("## DescribeImages as owner (Limit 20)");
-                new JdbcImageRepository(explaining).search(new ImageQuery(owner, region, ImageQuery.ALL_KINDS,
+                new JdbcImageRepository(explaining, new ListingChanges()).search(new ImageQuery(owner, region, ImageQuery.ALL_KINDS,
                         List.of(), List.of(), List.of(), List.of(), 0, 20));
                 System.out.println("## DescribeImages as recipient (SHARED_IMAGE, Limit 100)");
-                new JdbcImageRepository(explaining).search(new ImageQuery(recipient, region, Set.of(ImageQuery.SHARED),
+                new JdbcImageRepository(explaining, new ListingChanges()).search(new ImageQuery(recipient, region, Set.of(ImageQuery.SHARED),
                         List.of(), List.of(), List.of(), List.of(), 0, 100));
                 System.out.println("## DescribeImageSharePermission");
-                new JdbcShareRepository(explaining).list(image);
+                new JdbcShareRepository(explaining, new ListingChanges()).list(image);
                 System.out.println("## ModifyImageAttribute / ModifyImageSharePermission / DeleteImages: the image row lock");
-                new JdbcImageRepository(explaining).findForUpdate(image);
+                new JdbcImageRepository(explaining, new ListingChanges()).findForUpdate(image);
                 System.out.println("## ImportImage quota check");
-                new JdbcImageRepository(explaining).countOwned(owner, region);
+                new JdbcImageRepository(explaining, new ListingChanges()).countOwned(owner, region);
                 c.rollback();
                 return null;
             });

@@ -11,17 +11,22 @@ import io.imagehub.domain.ImageQuery;
 import io.imagehub.domain.ImageState;
 import io.imagehub.domain.ImageView;
 import io.imagehub.domain.JobRepository.Job;
+import io.imagehub.domain.ListingVersion;
 import io.imagehub.domain.Page;
 import io.imagehub.domain.Share;
+import io.imagehub.domain.Transactions.UnitOfWork;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +135,73 @@ abstract class RepositoryContract extends StoreContract {
                 .satisfies(s -> assertThat(s.accountId()).isEqualTo(other));
         assertThat(tx.<Boolean>run(uow -> uow.shares().remove(img.imageId(), other))).isTrue();
         assertThat(tx.<Boolean>run(uow -> uow.shares().remove(img.imageId(), other))).isFalse();
+    }
+
+    private ListingVersion version(String accountId) {
+        return tx.run(uow -> uow.images().listingVersion(accountId));
+    }
+
+    /** Runs {@code change} and returns the accounts whose listing version it bumped, out of {@code watched}. */
+    private Set<String> bumpedBy(Function<UnitOfWork, ?> change, String... watched) {
+        Map<String, ListingVersion> before = new HashMap<>();
+        for (String a : watched) {
+            before.put(a, version(a));
+        }
+        tx.run(change);
+        Set<String> bumped = new TreeSet<>();
+        for (String a : watched) {
+            if (!version(a).equals(before.get(a))) {
+                bumped.add(a);
+            }
+        }
+        return bumped;
+    }
+
+    @Test
+    void everyChangeBumpsTheListingVersionOfExactlyTheAccountsThatSeeTheImage() {
+        String recipient = newAccount("recipient");
+        String bystander = newAccount("bystander");
+        Image own = image(owner, "mine", T0, Map.of());
+        String id = own.imageId();
+
+        assertThat(bumpedBy(uow -> { uow.images().insert(own); return null; }, owner, recipient, bystander))
+                .containsExactly(owner);
+        assertThat(bumpedBy(uow -> uow.shares().add(id, recipient, T0), owner, recipient, bystander))
+                .containsExactly(recipient);
+        assertThat(bumpedBy(uow -> { uow.images().updateAttributes(id, "renamed", "d", null, false); return null; },
+                owner, recipient, bystander)).containsExactlyInAnyOrder(owner, recipient);
+        assertThat(bumpedBy(uow -> { uow.images().updateSyncPercent(id, 50); return null; },
+                owner, recipient, bystander)).containsExactlyInAnyOrder(owner, recipient);
+        assertThat(bumpedBy(uow -> { uow.images().completeData(id, ImageState.NORMAL, 1, "cd".repeat(32), "{}");
+            return null; }, owner, recipient, bystander)).containsExactlyInAnyOrder(owner, recipient);
+        assertThat(bumpedBy(uow -> uow.shares().remove(id, recipient), owner, recipient, bystander))
+                .containsExactly(recipient);
+        assertThat(bumpedBy(uow -> uow.shares().remove(id, recipient), owner, recipient, bystander))
+                .as("removing a share that is not there changes nothing").isEmpty();
+        assertThat(bumpedBy(uow -> { uow.images().delete(id); return null; }, owner, recipient, bystander))
+                .containsExactly(owner);
+        assertThat(bumpedBy(uow -> uow.images().listingVersion(owner), owner)).as("reads bump nothing").isEmpty();
+    }
+
+    @Test
+    void aNewPublicImageBumpsThePublicVersionEveryAccountReads() {
+        ListingVersion before = version(owner);
+        insert(image(null, "official", T0, Map.of()));
+        ListingVersion after = version(owner);
+        assertThat(after.publicImages()).isGreaterThan(before.publicImages());
+        assertThat(after.account()).isEqualTo(before.account());
+        assertThat(version(other).publicImages()).isEqualTo(after.publicImages());
+    }
+
+    @Test
+    void aRolledBackChangeBumpsNothing() {
+        Image own = insert(image(owner, "mine", T0, Map.of()));
+        ListingVersion before = version(owner);
+        assertThatThrownBy(() -> tx.run(uow -> {
+            uow.images().updateAttributes(own.imageId(), "renamed", "d", null, false);
+            throw new IllegalStateException("abandoned");
+        })).hasMessage("abandoned");
+        assertThat(version(owner)).isEqualTo(before);
     }
 
     @Test
