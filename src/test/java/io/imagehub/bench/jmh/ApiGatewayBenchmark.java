@@ -5,6 +5,7 @@ import io.imagehub.api.ApiGateway;
 import io.imagehub.api.ApiGateway.Reply;
 import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import io.imagehub.bench.BenchSupport.Account;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * cores with the clients. The listings are where issue 6's "40% of the no-op" target is not met.
  *
  * <p>Data: bench/generate's population ({@code images} images, 1,000 accounts, 10,000 shares; default 10,000
- * images as in bench/run) in a real H2 file database, see {@link NodeFixture}. The owner holds 500 images, 50 of them
- * shared with the recipient; the public images are seeded by a real start of the node.
+ * images as in bench/run) in a real H2 file database, see {@link NodeFixture}. Each of the 16 owners (as in bench/run's
+ * 16 clients), asked in turn, holds 500 images, 50 of them shared with its recipient; the public images are seeded by
+ * a real start of the node.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,26 +43,34 @@ public class ApiGatewayBenchmark {
 
     private NodeFixture node;
     private ApiGateway gateway;
-    private SignedRequest describeRegions;
-    private SignedRequest describeImagesAsOwner;
-    private SignedRequest describeImagesAsRecipient;
+    /** One request per fixture owner (recipient), sent in turn: see {@link NodeFixture#fixtureAccounts}. */
+    private SignedRequest[] describeRegions;
+    private SignedRequest[] describeImagesAsOwner;
+    private SignedRequest[] describeImagesAsRecipient;
+    private int next;
 
     @Setup
     public void setUp() throws Exception {
         node = NodeFixture.generated(images);
         gateway = node.gateway();
         String region = node.region();
-        Account owner = node.fixtureAccount("Owner");
-        describeRegions = node.sign(owner, "DescribeRegions", region, "{}");
-        describeImagesAsOwner = node.sign(owner, "DescribeImages", region, "{\"Limit\":20}");
-        describeImagesAsRecipient = node.sign(node.fixtureAccount("Recipient"), "DescribeImages", region,
+        List<Account> owners = node.fixtureAccounts("Owner");
+        describeRegions = sign(owners, "DescribeRegions", region, "{}");
+        describeImagesAsOwner = sign(owners, "DescribeImages", region, "{\"Limit\":20}");
+        describeImagesAsRecipient = sign(node.fixtureAccounts("Recipient"), "DescribeImages", region,
                 "{\"Filters\":[{\"Name\":\"image-type\",\"Values\":[\"SHARED_IMAGE\"]}],\"Limit\":100}");
-        NodeFixture.success(gateway.handle(describeRegions));
-        JsonNode ownerPage = NodeFixture.success(gateway.handle(describeImagesAsOwner));
-        NodeFixture.expect("owner's page", 20, ownerPage.get("ImageSet").size());
-        NodeFixture.expect("owner's TotalCount above the 500 own images", true, ownerPage.get("TotalCount").asLong() > 500);
-        NodeFixture.expect("recipient's page", 50,
-                NodeFixture.success(gateway.handle(describeImagesAsRecipient)).get("ImageSet").size());
+        for (int i = 0; i < owners.size(); i++) {
+            NodeFixture.success(describeRegions());
+            JsonNode ownerPage = NodeFixture.success(describeImagesAsOwner());
+            NodeFixture.expect("owner's page", 20, ownerPage.get("ImageSet").size());
+            NodeFixture.expect("owner's TotalCount above the 500 own images", true,
+                    ownerPage.get("TotalCount").asLong() > 500);
+            NodeFixture.expect("recipient's page", 50, NodeFixture.success(describeImagesAsRecipient()).get("ImageSet").size());
+        }
+    }
+
+    private SignedRequest[] sign(List<Account> accounts, String action, String region, String body) {
+        return accounts.stream().map(a -> node.sign(a, action, region, body)).toArray(SignedRequest[]::new);
     }
 
     @TearDown
@@ -71,18 +81,18 @@ public class ApiGatewayBenchmark {
     /** The stack no-op: no domain or database work, a small constant answer. The floor under every request. */
     @Benchmark
     public Reply describeRegions() {
-        return gateway.handle(describeRegions);
+        return gateway.handle(describeRegions[next = (next + 1) % describeRegions.length]);
     }
 
     /** {"Limit":20} as an owner of 500 images: the page of 20 (own and public images) and its TotalCount. */
     @Benchmark
     public Reply describeImagesAsOwner() {
-        return gateway.handle(describeImagesAsOwner);
+        return gateway.handle(describeImagesAsOwner[next = (next + 1) % describeImagesAsOwner.length]);
     }
 
     /** image-type SHARED_IMAGE, Limit 100, as the recipient of 50 shared images: a page of 50. */
     @Benchmark
     public Reply describeImagesAsRecipient() {
-        return gateway.handle(describeImagesAsRecipient);
+        return gateway.handle(describeImagesAsRecipient[next = (next + 1) % describeImagesAsRecipient.length]);
     }
 }

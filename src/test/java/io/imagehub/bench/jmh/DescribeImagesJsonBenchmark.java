@@ -53,7 +53,7 @@ public class DescribeImagesJsonBenchmark {
     public void setUp() throws Exception {
         node = NodeFixture.generated(10_000); // the other benchmarks' default data dir; the page does not depend on it
         String region = node.region();
-        Account owner = node.fixtureAccount("Owner");
+        Account owner = node.fixtureAccounts("Owner").get(0);
         ActionRegistry actions = node.actions();
         answer = actions.invokeJson(actions.find("DescribeImages"), new CallContext("jmh", owner.accountId(), region,
                 null), ("{\"Limit\":" + pageSize + "}").getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,5 @@
 package io.imagehub.bench.jmh;
 
-import io.imagehub.bench.BenchSupport.Account;
 import io.imagehub.domain.ImageQuery;
 import io.imagehub.domain.ImageRepository;
 import io.imagehub.domain.ImageView;
@@ -29,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (docs/performance.md); {@code -p images=100000} shows whether the cost stays flat as the table grows.
  *
  * <p>Data: bench/generate's population ({@code images} images, default 10,000) in a real H2 file database, see
- * {@link NodeFixture}; the owner holds 500 images, 50 of them shared with the recipient.
+ * {@link NodeFixture}; each of the 16 owners asked in turn holds 500 images, 50 of them shared with its recipient.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,23 +42,26 @@ public class ListingQueryBenchmark {
 
     private NodeFixture node;
     private Transactions transactions;
-    private ImageQuery ownerPage;
-    private ImageQuery recipientPage;
+    /** One query per fixture owner (recipient), asked in turn: see {@link NodeFixture#fixtureAccounts}. */
+    private ImageQuery[] ownerPages;
+    private ImageQuery[] recipientPages;
+    private int next;
 
     @Setup
     public void setUp() throws Exception {
         node = NodeFixture.generated(images);
         transactions = node.transactions();
         String region = node.region();
-        Account owner = node.fixtureAccount("Owner");
-        Account recipient = node.fixtureAccount("Recipient");
         // what ImageActions asks for {"Limit":20} and for image-type SHARED_IMAGE with Limit 100
-        ownerPage = new ImageQuery(owner.accountId(), region, ImageQuery.ALL_KINDS, List.of(), List.of(), List.of(),
-                List.of(), 0, 20);
-        recipientPage = new ImageQuery(recipient.accountId(), region, Set.of(ImageQuery.SHARED), List.of(), List.of(),
-                List.of(), List.of(), 0, 100);
-        NodeFixture.expect("owner's page", 20, ownerPage().items().size());
-        NodeFixture.expect("recipient's page", 50, recipientPage().items().size());
+        ownerPages = node.fixtureAccounts("Owner").stream().map(owner -> new ImageQuery(owner.accountId(), region,
+                ImageQuery.ALL_KINDS, List.of(), List.of(), List.of(), List.of(), 0, 20)).toArray(ImageQuery[]::new);
+        recipientPages = node.fixtureAccounts("Recipient").stream().map(recipient -> new ImageQuery(
+                recipient.accountId(), region, Set.of(ImageQuery.SHARED), List.of(), List.of(), List.of(), List.of(), 0,
+                100)).toArray(ImageQuery[]::new);
+        for (int i = 0; i < ownerPages.length; i++) {
+            NodeFixture.expect("owner's page", 20, ownerPage().items().size());
+            NodeFixture.expect("recipient's page", 50, recipientPage().items().size());
+        }
     }
 
     @TearDown
@@ -70,12 +72,14 @@ public class ListingQueryBenchmark {
     /** The owner's first page of 20 (public, own and shared images, newest first) with the TotalCount. */
     @Benchmark
     public Page<ImageView> ownerPage() {
-        return transactions.run(uow -> uow.images().search(ownerPage));
+        ImageQuery query = ownerPages[next = (next + 1) % ownerPages.length];
+        return transactions.run(uow -> uow.images().search(query));
     }
 
     /** The recipient's 50 shared images (one page of up to 100). */
     @Benchmark
     public Page<ImageView> recipientPage() {
-        return transactions.run(uow -> uow.images().search(recipientPage));
+        ImageQuery query = recipientPages[next = (next + 1) % recipientPages.length];
+        return transactions.run(uow -> uow.images().search(query));
     }
 }
