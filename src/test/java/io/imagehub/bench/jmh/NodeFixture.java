@@ -156,7 +156,7 @@ final class NodeFixture implements AutoCloseable {
     SignedRequest sign(Account account, String action, String region, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         long timestamp = signedAt.getEpochSecond();
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER); // as HTTP header lookup is
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER); // names as in HTTP
         headers.put("Content-Type", CONTENT_TYPE);
         headers.put("Host", HOST);
         headers.put("Authorization", Tc3Signer.authorization(account.secretId(), account.secretKey(), "127", timestamp,
