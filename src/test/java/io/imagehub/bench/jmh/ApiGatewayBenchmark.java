@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One request through the whole stack except HTTP, {@link ApiGateway#handle}: TC3 check, dispatch, binding the
  * body, the action with its database work, and the JSON envelope. These are bench/run's read scenarios without the
  * HTTP server and the load generator, so a difference between the two is the cost of HTTP and of sharing the two
- * cores with the clients. The listings are where issue 6's "40% of the no-op" target is not met.
+ * cores with the clients. {@code listingCacheMib} compares a built listing with one answered from the cache.
  *
  * <p>Data: bench/generate's population ({@code images} images, 1,000 accounts, 10,000 shares; default 10,000
  * images as in bench/run) in a real H2 file database, see {@link NodeFixture}. Each of the 16 owners (as in bench/run's
@@ -40,6 +40,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ApiGatewayBenchmark {
     @Param("10000")
     public int images;
+    /**
+     * 0: every listing is built (query, JSON); the default 32: repeated listings come from the node's DescribeImages
+     * cache after a one-row version read (docs/adr/0008-listing-cache.md).
+     */
+    @Param({"0", "32"})
+    public int listingCacheMib;
 
     private NodeFixture node;
     private ApiGateway gateway;
@@ -51,7 +57,7 @@ public class ApiGatewayBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        node = NodeFixture.generated(images);
+        node = NodeFixture.generated(images, listingCacheMib);
         gateway = node.gateway();
         String region = node.region();
         List<Account> owners = node.fixtureAccounts("Owner");

@@ -72,29 +72,39 @@ final class NodeFixture implements AutoCloseable {
     private final ActionRegistry actions = new ActionRegistry();
     private final ApiGateway gateway;
 
-    private NodeFixture(Path dataDir, boolean deleteOnClose) throws IOException {
+    private NodeFixture(Path dataDir, boolean deleteOnClose, int listingCacheMib) throws IOException {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         // bench/run runs the server with IMAGEHUB_REQUEST_LOG=OFF; so do these
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("imagehub.request")).setLevel(Level.OFF);
         config.dataDir = dataDir;
+        config.listingCacheMib = listingCacheMib;
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
         this.transactions = new JdbcTransactions(database);
         this.accounts = new AccountService(transactions, SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()),
                 clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
         new RegionActions(config.regions).register(actions);
-        new ImageActions(images, new ImportService(images, config.importAllow, clock, () -> { })).register(actions);
+        new ImageActions(images, new ImportService(images, config.importAllow, clock, () -> { }),
+                config.listingCacheMib * (1L << 20)).register(actions);
         this.gateway = gateway(actions);
     }
 
-    /** The generated data dir with {@code images} images in the population (see the class comment). */
+    /**
+     * The generated data dir with {@code images} images in the population (see the class comment), the node's
+     * DescribeImages cache off: the listings are built on every call.
+     */
     static NodeFixture generated(int images) throws Exception {
+        return generated(images, 0);
+    }
+
+    /** As {@link #generated(int)}, with a DescribeImages cache of {@code listingCacheMib} (docs/adr/0008). */
+    static NodeFixture generated(int images, int listingCacheMib) throws Exception {
         String keep = System.getProperty(DATA_PROPERTY);
         if (keep == null) {
             Path dir = Files.createTempDirectory("imagehub-jmh");
             generate(dir, images);
-            return new NodeFixture(dir, true);
+            return new NodeFixture(dir, true, listingCacheMib);
         }
         Path dir = Path.of(keep).resolve("images-" + images);
         if (!Files.exists(dir.resolve(READY))) {
@@ -104,11 +114,11 @@ final class NodeFixture implements AutoCloseable {
             generate(dir, images);
             Files.createFile(dir.resolve(READY));
         }
-        return new NodeFixture(dir, false);
+        return new NodeFixture(dir, false, listingCacheMib);
     }
 
     static NodeFixture withOneAccount() throws IOException {
-        return new NodeFixture(Files.createTempDirectory("imagehub-jmh"), true);
+        return new NodeFixture(Files.createTempDirectory("imagehub-jmh"), true, 0);
     }
 
     private static void generate(Path dir, int images) throws Exception {
