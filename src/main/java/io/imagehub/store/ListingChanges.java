@@ -21,7 +21,7 @@ final class ListingChanges {
     /** The image's owner (or everyone, for a public image) and every account it is shared with. */
     void image(Sql sql, String imageId) {
         sql.query("SELECT COALESCE(i.owner_id, '" + PUBLIC + "') FROM images i WHERE i.image_id = ? "
-                + "UNION SELECT s.account_id FROM image_shares s WHERE s.image_id = ?", rs -> rs.getString(1),
+                + "UNION ALL SELECT s.account_id FROM image_shares s WHERE s.image_id = ?", rs -> rs.getString(1),
                 imageId, imageId).forEach(accounts::add);
     }
 
