@@ -67,11 +67,14 @@ public final class HttpServer implements AutoCloseable {
 
     /** The body, or null if it is larger than the limit (then only the limit plus one byte is read). */
     private byte[] readBody(ServerRequest req) {
-        if (req.headers().contentLength().orElse(0) > maxRequestBytes) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxRequestBytes) {
             return null;
         }
+        // readNBytes allocates for the length it is asked for (up to 16 KiB at a time): ask for what was declared
+        int atMost = declared >= 0 ? (int) declared + 1 : maxRequestBytes + 1;
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes(maxRequestBytes + 1);
+            byte[] body = in.readNBytes(atMost);
             return body.length > maxRequestBytes ? null : body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -34,13 +34,12 @@ final class JdbcShareRepository implements ShareRepository {
 
     @Override
     public boolean add(String imageId, String accountId, Instant at) {
-        // callers hold the image row lock, so check-then-insert cannot race with another share of this image
-        if (exists(imageId, accountId)) {
-            return false;
+        boolean added = sql.update("INSERT INTO image_shares (image_id, account_id, created_at) VALUES (?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", imageId, accountId, at) > 0;
+        if (added) {
+            listingChanges.account(accountId);
         }
-        sql.update("INSERT INTO image_shares (image_id, account_id, created_at) VALUES (?, ?, ?)", imageId, accountId, at);
-        listingChanges.account(accountId);
-        return true;
+        return added;
     }
 
     @Override
