@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #generated(int)}: a data dir filled by {@link DataGenerator} with bench/run's population ({@code images}
  * images, 1,000 accounts, 10,000 shares) and its fixtures (each bench owner holds 500 images, 50 of them shared with
- * its recipient), then started once as a real {@link Imagehub}, which seeds the public images as the server does.
+ * its recipient), which ends with one start of a real {@link Imagehub}: it seeds the public images as the server does.
  * Generating takes a while, so when system property {@value #DATA_PROPERTY} names a directory (bench/jmh sets it)
  * the data dir is kept there and reused by the later forks and benchmarks of the run; otherwise each fixture
  * generates its own and deletes it on {@link #close()}. The benchmarks only read, so sharing it is safe.
@@ -123,11 +123,6 @@ final class NodeFixture implements AutoCloseable {
 
     private static void generate(Path dir, int images) throws Exception {
         DataGenerator.main(new String[] {dir.toString(), Integer.toString(images), "1000", "10000"});
-        ServerConfig config = new ServerConfig();
-        config.dataDir = dir;
-        config.port = 0;
-        config.adminToken = "jmh";
-        Imagehub.start(config).close();
     }
 
     /** A new account with one key, made by {@link AccountService#create}. */
