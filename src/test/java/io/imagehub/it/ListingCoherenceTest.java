@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * (the default), node B does not. A cached answer is byte for byte what an uncached one would be, and a change made
  * through either node reaches A's next answer, because the cache is keyed by listing versions kept in the database.
  */
-class ListingCacheTest {
+class ListingCoherenceTest {
     private static final String GZ = "ap-guangzhou";
     private static final String SHARED_LISTING = "{\"Filters\":[{\"Name\":\"image-type\",\"Values\":[\"SHARED_IMAGE\"]}]}";
     private static final String OWN_LISTING = "{\"Filters\":[{\"Name\":\"image-type\",\"Values\":[\"PRIVATE_IMAGE\"]}]}";
