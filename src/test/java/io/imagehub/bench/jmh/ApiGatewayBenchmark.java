@@ -6,19 +6,10 @@ import io.imagehub.api.ApiGateway.Reply;
 import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import io.imagehub.bench.BenchSupport.Account;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One request through the whole stack except HTTP, {@link ApiGateway#handle}: TC3 check, dispatch, binding the
@@ -31,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * 16 clients), asked in turn, holds 500 images, 50 of them shared with its recipient; the public images are seeded by
  * a real start of the node.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class ApiGatewayBenchmark {
+public class ApiGatewayBenchmark extends BenchmarkSettings {
     @Param("10000")
     public int images;
     /**

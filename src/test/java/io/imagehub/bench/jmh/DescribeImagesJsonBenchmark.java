@@ -8,19 +8,10 @@ import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import io.imagehub.bench.BenchSupport.Account;
 import io.imagehub.domain.CallContext;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Writing a DescribeImages answer of {@code pageSize} images as JSON: in the final JFR profiles of the listings the
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * generated images (read once at set-up through the node's {@link ActionRegistry}, whatever type the action
  * returns), so both benchmarks follow changes to the action's result and its serialisation.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class DescribeImagesJsonBenchmark {
+public class DescribeImagesJsonBenchmark extends BenchmarkSettings {
     /** What the stand-in action binds: nothing, so binding costs as little as it can. */
     public record NoParameters() {
     }

@@ -7,19 +7,10 @@ import io.imagehub.domain.Page;
 import io.imagehub.domain.Transactions;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The listing query of DescribeImages, {@link ImageRepository#search} in one read transaction of the store's
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Data: bench/generate's population ({@code images} images, default 10,000) in a real H2 file database, see
  * {@link NodeFixture}; each of the 16 owners asked in turn holds 500 images, 50 of them shared with its recipient.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class ListingQueryBenchmark {
+public class ListingQueryBenchmark extends BenchmarkSettings {
     @Param("10000")
     public int images;
 

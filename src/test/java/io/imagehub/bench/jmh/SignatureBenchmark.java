@@ -4,18 +4,9 @@ import io.imagehub.api.RequestAuthenticator;
 import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import io.imagehub.bench.BenchSupport.Account;
 import io.imagehub.domain.AccountService.ResolvedKey;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The TC3-HMAC-SHA256 check of every API request, {@link RequestAuthenticator#authenticate}: parse the
@@ -27,13 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * AccountService over a real H2 store; the verifier's clock is fixed at the signing time. The account's key is in
  * AccountService's key cache in both benchmarks (after the first call), so neither measures the database.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class SignatureBenchmark {
+public class SignatureBenchmark extends BenchmarkSettings {
     private NodeFixture node;
     private RequestAuthenticator authenticator;
     private SignedRequest request;
