@@ -29,6 +29,8 @@ public final class ApiGateway {
     public static final String VERSION = "2017-03-12";
     private static final Logger REQUEST_LOG = LoggerFactory.getLogger("imagehub.request");
     private static final Logger LOG = LoggerFactory.getLogger(ApiGateway.class);
+    /** How every success envelope begins; a cached answer's members follow it. */
+    private static final byte[] RESPONSE_OPEN = "{\"Response\":{".getBytes(StandardCharsets.UTF_8);
 
     private final RequestAuthenticator authenticator;
     private final ActionRegistry actions;
@@ -130,8 +132,6 @@ public final class ApiGateway {
             return error(requestId, INTERNAL_ERROR, "An internal error occurred; quote RequestId " + requestId + ".");
         }
     }
-
-    private static final byte[] RESPONSE_OPEN = "{\"Response\":{".getBytes(StandardCharsets.UTF_8);
 
     /** The bytes {@link #success} would write for the result that {@code encoded} holds. */
     private static byte[] withRequestId(EncodedMembers encoded, String requestId) {

@@ -47,8 +47,7 @@ public final class SharingBench {
         Duration warmUp = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 3);
         Duration measured = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 8);
         try (FileServer files = new FileServer();
-             TestServer server = new TestServer(c -> {
-                 c.importAllow.add(files.baseUrl());
+             TestServer server = TestServer.importingFrom(files, c -> {
                  c.imageQuota = SHARED_IMAGES;
                  c.jobWorkers = 4;
              })) {

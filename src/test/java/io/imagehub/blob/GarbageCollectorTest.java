@@ -96,8 +96,7 @@ class GarbageCollectorTest {
     /** End to end: a deleted image's and a failed import's chunks go, a live image's and the public images' stay. */
     @Test
     void collectsTheChunksOfDeletedImagesAndFailedImportsOnARealNode() throws Exception {
-        try (FileServer files = new FileServer(); TestServer server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        try (FileServer files = new FileServer(); TestServer server = TestServer.importingFrom(files, c -> {
             c.importAllow.add(files.brokenBaseUrl());
             c.gcGraceSeconds = 60;
         })) {

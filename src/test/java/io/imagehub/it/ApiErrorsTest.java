@@ -39,8 +39,7 @@ class ApiErrorsTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.maxRequestBytes = 64 * 1024;
         });
         alice = server.createAccount("alice");

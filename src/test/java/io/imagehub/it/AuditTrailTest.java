@@ -37,7 +37,7 @@ class AuditTrailTest {
     static void start() throws Exception {
         files = new FileServer();
         diskUrl = files.put("audited.raw", FoundationTest.randomBytes(10_000));
-        server = new TestServer(c -> c.importAllow.add(files.baseUrl()));
+        server = TestServer.importingFrom(files, c -> { });
     }
 
     @AfterAll

@@ -50,8 +50,7 @@ class CreateImageTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.instanceTransitionMillis = 50;
             c.imageQuota = IMAGE_QUOTA;
             c.gcGraceSeconds = 0; // lets a test collect garbage at once

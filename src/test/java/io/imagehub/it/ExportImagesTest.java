@@ -37,8 +37,7 @@ class ExportImagesTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.exportTargets = Map.of(BUCKET, StoreConfig.directory(target));
             c.jobWorkers = 1; // jobs run in queue order: see assertNothingExportedWithPrefix
         });

@@ -40,8 +40,7 @@ class FoundationTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.importAllow.add(files.brokenBaseUrl());
             c.imageQuota = 3;
             c.importReadTimeoutSeconds = 2;

@@ -52,8 +52,7 @@ class InstancesTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.instanceTransitionMillis = 50;
             c.instanceQuota = QUOTA;
         });

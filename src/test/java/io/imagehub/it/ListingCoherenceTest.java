@@ -41,11 +41,10 @@ class ListingCoherenceTest {
     }
 
     private static TestServer node(int listingCacheMib) throws Exception {
-        return new TestServer(c -> {
+        return TestServer.importingFrom(files, c -> {
             c.dbUrl = postgres.getJdbcUrl("postgres", "postgres");
             c.dbUser = "postgres";
             c.masterKeyFile = masterKey;
-            c.importAllow.add(files.baseUrl());
             c.listingCacheMib = listingCacheMib;
         });
     }

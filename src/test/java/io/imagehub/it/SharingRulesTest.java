@@ -41,8 +41,7 @@ class SharingRulesTest {
     static void start() throws Exception {
         files = new FileServer();
         diskUrl = files.put("shared.raw", DISK);
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.imageQuota = QUOTA;
         });
         assertThat(server.config().shareLimit).isEqualTo(50);

@@ -39,8 +39,7 @@ class SyncImagesTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = new TestServer(c -> {
-            c.importAllow.add(files.baseUrl());
+        server = TestServer.importingFrom(files, c -> {
             c.importAllow.add(files.brokenBaseUrl());
             c.importReadTimeoutSeconds = 30;
             c.jobWorkers = 3;

@@ -45,6 +45,14 @@ public final class TestServer implements AutoCloseable {
         this(c -> { });
     }
 
+    /** A node whose ImportImage may fetch from {@code files}, otherwise configured by {@code customize}. */
+    public static TestServer importingFrom(FileServer files, Consumer<ServerConfig> customize) throws IOException {
+        return new TestServer(c -> {
+            c.importAllow.add(files.baseUrl());
+            customize.accept(c);
+        });
+    }
+
     public Imagehub node() {
         return node;
     }
