@@ -3,6 +3,7 @@ package io.imagehub.api;
 import static io.imagehub.domain.ErrorCodes.INVALID_FILE_NAME_PREFIX_LIST;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 
+import io.imagehub.api.model.ApiMember;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.CallContext;
 import io.imagehub.domain.DataPlaneService;
@@ -29,12 +30,22 @@ public final class DataPlaneActions {
     }
 
     public void register(ActionRegistry registry) {
-        registry.register("SyncImages", SyncImagesRequest.class, this::syncImages);
-        registry.register("ExportImages", ExportImagesRequest.class, this::exportImages);
+        registry.register("SyncImages", SyncImagesRequest.class,
+                "Copies an image to other regions (only the chunks a destination lacks move).", this::syncImages);
+        registry.register("ExportImages", ExportImagesRequest.class,
+                "Writes images' disk bytes (RAW) to an operator-configured export target.", this::exportImages);
     }
 
-    public record SyncImagesRequest(List<String> imageIds, List<String> destinationRegions, Boolean dryRun,
-                                    String imageName, Boolean imageSetRequired, Boolean encrypt, String kmsKeyId) {
+    public record SyncImagesRequest(
+            @ApiMember(help = "The image to copy (one).", required = true, maxItems = 1) List<String> imageIds,
+            @ApiMember(help = "Regions to copy to.", required = true, maxItems = MAX_SYNC_REGIONS)
+            List<String> destinationRegions,
+            @ApiMember(help = "Check the request only.") Boolean dryRun,
+            @ApiMember(help = "Name of the copies (default: the source's).", maxLength = Params.MAX_IMAGE_NAME)
+            String imageName,
+            @ApiMember(help = "Return the copies' ids.") Boolean imageSetRequired,
+            @ApiMember(help = "Not supported.") Boolean encrypt,
+            @ApiMember(help = "Not supported.") String kmsKeyId) {
     }
 
     public record SyncImageDto(String imageId, String region) {
@@ -51,7 +62,7 @@ public final class DataPlaneActions {
         if (r.imageName() != null && r.imageName().isBlank()) {
             throw new ApiException(INVALID_PARAMETER_VALUE, "`ImageName` cannot be empty.");
         }
-        Params.maxLength(r.imageName(), 60, "ImageName");
+        Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
         if (Boolean.TRUE.equals(r.encrypt()) || r.kmsKeyId() != null) {
             throw new ApiException("UnsupportedOperation.EncryptedImagesNotSupported",
                     "imagehub does not encrypt images; `Encrypt` and `KmsKeyId` are not supported.");
@@ -66,9 +77,16 @@ public final class DataPlaneActions {
                 : List.of());
     }
 
-    public record ExportImagesRequest(String bucketName, List<String> imageIds, String exportFormat,
-                                      List<String> fileNamePrefixList, Boolean onlyExportRootDisk, Boolean dryRun,
-                                      String roleName) {
+    public record ExportImagesRequest(
+            @ApiMember(help = "An export target the operator configured.", required = true) String bucketName,
+            @ApiMember(help = "The images to export.", required = true, maxItems = MAX_EXPORT_IMAGES)
+            List<String> imageIds,
+            @ApiMember(help = "Only RAW.", allowed = {"RAW", "QCOW2", "VHD", "VMDK"}) String exportFormat,
+            @ApiMember(help = "One file name prefix per image.", maxItems = MAX_EXPORT_IMAGES)
+            List<String> fileNamePrefixList,
+            @ApiMember(help = "Accepted and ignored.") Boolean onlyExportRootDisk,
+            @ApiMember(help = "Check the request only.") Boolean dryRun,
+            @ApiMember(help = "Accepted and ignored.") String roleName) {
     }
 
     public record ExportImagesResponse(Long taskId, List<String> cosPaths) {

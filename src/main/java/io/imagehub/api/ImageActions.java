@@ -6,6 +6,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_FILTER_VALUE_LIMIT_EXCEEDED;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE_LIMIT;
 
+import io.imagehub.api.model.ApiMember;
 import io.imagehub.api.model.FilterDto;
 import io.imagehub.api.model.ImageDto;
 import io.imagehub.api.model.TagDto;
@@ -46,22 +47,39 @@ public final class ImageActions {
     }
 
     public void register(ActionRegistry registry) {
-        registry.register("DescribeImages", DescribeImagesRequest.class, this::describeImages);
-        registry.register("ImportImage", ImportImageRequest.class, this::importImage);
-        registry.register("DescribeImportImageOs", EmptyRequest.class, (ctx, r) -> importImageOs());
-        registry.register("ModifyImageAttribute", ModifyImageAttributeRequest.class, this::modifyImageAttribute);
-        registry.register("DeleteImages", DeleteImagesRequest.class, this::deleteImages);
+        registry.register("DescribeImages", DescribeImagesRequest.class,
+                "Lists the images the caller may see: its own, those shared with it, and the public ones.",
+                this::describeImages);
+        registry.register("ImportImage", ImportImageRequest.class,
+                "Imports a disk file from a URL as a custom image.",
+                this::importImage);
+        registry.register("DescribeImportImageOs", EmptyRequest.class,
+                "Lists the operating systems and versions ImportImage accepts.", (ctx, r) -> importImageOs());
+        registry.register("ModifyImageAttribute", ModifyImageAttributeRequest.class,
+                "Renames an image or changes its description, family or deprecation.", this::modifyImageAttribute);
+        registry.register("DeleteImages", DeleteImagesRequest.class,
+                "Deletes custom images (all or none; an image must be shared with nobody).", this::deleteImages);
         registry.register("DescribeImageQuota", EmptyRequest.class,
+                "Says how many custom images an account may hold in a region.",
                 (ctx, r) -> new ImageQuotaResponse((long) images.imageQuota()));
-        registry.register("ModifyImageSharePermission", ModifyImageSharePermissionRequest.class, this::modifyShare);
-        registry.register("DescribeImageSharePermission", DescribeImageSharePermissionRequest.class, this::describeShares);
+        registry.register("ModifyImageSharePermission", ModifyImageSharePermissionRequest.class,
+                "Shares an image with accounts (SHARE) or cancels their shares (CANCEL).", this::modifyShare);
+        registry.register("DescribeImageSharePermission", DescribeImageSharePermissionRequest.class,
+                "Lists the accounts an image is shared with.", this::describeShares);
     }
 
     public record EmptyRequest() {
     }
 
-    public record DescribeImagesRequest(List<String> imageIds, List<FilterDto> filters, Long offset, Long limit,
-                                        String instanceType) {
+    public record DescribeImagesRequest(
+            @ApiMember(help = "Image ids (img-xxxxxxxx); not together with Filters.", maxItems = Params.MAX_IDS)
+            List<String> imageIds,
+            @ApiMember(help = "Filters: image-id, image-type (PRIVATE_IMAGE, PUBLIC_IMAGE, SHARED_IMAGE), image-name, "
+                    + "platform, tag-key, tag-value, tag:<key>.", maxItems = MAX_FILTERS)
+            List<FilterDto> filters,
+            @ApiMember(help = "Offset of the first image returned.", min = 0) Long offset,
+            @ApiMember(help = "Images per page (default 20).", min = 0, max = MAX_LIMIT) Long limit,
+            @ApiMember(help = "Accepted and ignored.") String instanceType) {
     }
 
     public record DescribeImagesResponse(List<ImageDto> imageSet, long totalCount) {
@@ -156,10 +174,24 @@ public final class ImageActions {
         return new DescribeImagesResponse(page.items().stream().map(ImageDto::of).toList(), page.totalCount());
     }
 
-    public record ImportImageRequest(String architecture, String osType, String osVersion, String imageUrl,
-                                     String imageName, String imageDescription, Boolean dryRun, Boolean force,
-                                     List<TagSpecificationDto> tagSpecification, String licenseType, String bootMode,
-                                     String imageFamily, List<Map<String, Object>> importImageDataDiskList) {
+    public record ImportImageRequest(
+            @ApiMember(help = "Architecture of the image.", required = true, allowed = {"x86_64", "i386", "arm_64"})
+            String architecture,
+            @ApiMember(help = "Operating system, as DescribeImportImageOs lists it.", required = true) String osType,
+            @ApiMember(help = "Operating system version, as DescribeImportImageOs lists it.", required = true)
+            String osVersion,
+            @ApiMember(help = "http(s) URL of the disk file, under a location the operator allows.", required = true)
+            String imageUrl,
+            @ApiMember(help = "Name of the new image, unique among the caller's images in the region.", required = true,
+                    maxLength = Params.MAX_IMAGE_NAME) String imageName,
+            @ApiMember(help = "Description.", maxLength = Params.MAX_IMAGE_DESCRIPTION) String imageDescription,
+            @ApiMember(help = "Check the request only.") Boolean dryRun,
+            @ApiMember(help = "Import an ISO file, or skip the OS check.") Boolean force,
+            @ApiMember(help = "Tags of the new image (ResourceType image).") List<TagSpecificationDto> tagSpecification,
+            @ApiMember(help = "License type.", allowed = {"TencentCloud", "BYOL"}) String licenseType,
+            @ApiMember(help = "Boot mode.", allowed = {"Legacy BIOS", "UEFI"}) String bootMode,
+            @ApiMember(help = "Image family.", maxLength = Params.MAX_IMAGE_NAME) String imageFamily,
+            @ApiMember(help = "Not supported yet.") List<Map<String, Object>> importImageDataDiskList) {
     }
 
     public record ImageIdResponse(String imageId) {
@@ -189,8 +221,8 @@ public final class ImageActions {
         Params.require(r.osVersion(), "OsVersion");
         Params.require(r.imageUrl(), "ImageUrl");
         Params.require(r.imageName(), "ImageName");
-        Params.maxLength(r.imageName(), 60, "ImageName");
-        Params.maxLength(r.imageDescription(), 256, "ImageDescription");
+        Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
+        Params.maxLength(r.imageDescription(), Params.MAX_IMAGE_DESCRIPTION, "ImageDescription");
         if (r.importImageDataDiskList() != null && !r.importImageDataDiskList().isEmpty()) {
             throw new ApiException("UnsupportedOperation", "Importing data disks is not supported yet.");
         }
@@ -226,8 +258,12 @@ public final class ImageActions {
         return tags;
     }
 
-    public record ModifyImageAttributeRequest(String imageId, String imageName, String imageDescription,
-                                              String imageFamily, Boolean imageDeprecated) {
+    public record ModifyImageAttributeRequest(
+            @ApiMember(help = "The image (img-xxxxxxxx).", required = true) String imageId,
+            @ApiMember(help = "New name.", maxLength = Params.MAX_IMAGE_NAME) String imageName,
+            @ApiMember(help = "New description.", maxLength = Params.MAX_IMAGE_DESCRIPTION) String imageDescription,
+            @ApiMember(help = "New image family.", maxLength = Params.MAX_IMAGE_NAME) String imageFamily,
+            @ApiMember(help = "Mark the image deprecated (True) or not (False).") Boolean imageDeprecated) {
     }
 
     Object modifyImageAttribute(CallContext ctx, ModifyImageAttributeRequest r) {
@@ -240,14 +276,17 @@ public final class ImageActions {
         if (r.imageName() != null && r.imageName().isBlank()) {
             throw new ApiException(INVALID_PARAMETER_VALUE, "`ImageName` cannot be empty.");
         }
-        Params.maxLength(r.imageName(), 60, "ImageName");
-        Params.maxLength(r.imageDescription(), 256, "ImageDescription");
+        Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
+        Params.maxLength(r.imageDescription(), Params.MAX_IMAGE_DESCRIPTION, "ImageDescription");
         ImportService.checkFamily(r.imageFamily());
         images.modify(ctx, r.imageId(), r.imageName(), r.imageDescription(), r.imageFamily(), r.imageDeprecated());
         return null;
     }
 
-    public record DeleteImagesRequest(List<String> imageIds, Boolean deleteBindedSnap, Boolean dryRun) {
+    public record DeleteImagesRequest(
+            @ApiMember(help = "The images to delete.", required = true, maxItems = Params.MAX_IDS) List<String> imageIds,
+            @ApiMember(help = "Accepted and ignored (there are no snapshots).") Boolean deleteBindedSnap,
+            @ApiMember(help = "Check the request only.") Boolean dryRun) {
     }
 
     Object deleteImages(CallContext ctx, DeleteImagesRequest r) {
@@ -258,7 +297,11 @@ public final class ImageActions {
     public record ImageQuotaResponse(Long imageNumQuota) {
     }
 
-    public record ModifyImageSharePermissionRequest(String imageId, List<String> accountIds, String permission) {
+    public record ModifyImageSharePermissionRequest(
+            @ApiMember(help = "The image to share (img-xxxxxxxx).", required = true) String imageId,
+            @ApiMember(help = "The accounts (12-digit ids).", required = true, maxItems = Params.MAX_IDS)
+            List<String> accountIds,
+            @ApiMember(help = "SHARE or CANCEL.", required = true, allowed = {"SHARE", "CANCEL"}) String permission) {
     }
 
     Object modifyShare(CallContext ctx, ModifyImageSharePermissionRequest r) {
@@ -276,7 +319,8 @@ public final class ImageActions {
         return null;
     }
 
-    public record DescribeImageSharePermissionRequest(String imageId) {
+    public record DescribeImageSharePermissionRequest(
+            @ApiMember(help = "The image (img-xxxxxxxx).", required = true) String imageId) {
     }
 
     public record SharePermissionDto(String createdTime, String accountId) {

@@ -20,6 +20,7 @@ import static io.imagehub.domain.ErrorCodes.ZONE_NOT_SUPPORTED;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.imagehub.api.ImageActions.ImageIdResponse;
+import io.imagehub.api.model.ApiMember;
 import io.imagehub.api.model.FilterDto;
 import io.imagehub.api.model.InstanceDto;
 import io.imagehub.api.model.PlacementDto;
@@ -79,17 +80,25 @@ public final class InstanceActions {
     }
 
     public void register(ActionRegistry registry) {
-        registry.register("RunInstances", RunInstancesRequest.class, this::runInstances);
-        registry.register("DescribeInstances", DescribeInstancesRequest.class, this::describeInstances);
-        registry.register("StartInstances", StartInstancesRequest.class,
+        registry.register("RunInstances", RunInstancesRequest.class,
+                "Launches simulated instances whose disks are copy-on-write clones of an image.", this::runInstances);
+        registry.register("DescribeInstances", DescribeInstancesRequest.class,
+                "Lists the caller's instances.", this::describeInstances);
+        registry.register("StartInstances", StartInstancesRequest.class, "Starts stopped instances.",
                 (ctx, r) -> done(() -> instances.start(ctx, Params.instanceIds(r.instanceIds(), "InstanceIds"))));
-        registry.register("StopInstances", StopInstancesRequest.class, this::stopInstances);
-        registry.register("RebootInstances", RebootInstancesRequest.class, this::rebootInstances);
-        registry.register("TerminateInstances", TerminateInstancesRequest.class,
+        registry.register("StopInstances", StopInstancesRequest.class, "Stops running instances.",
+                this::stopInstances);
+        registry.register("RebootInstances", RebootInstancesRequest.class, "Reboots running instances.",
+                this::rebootInstances);
+        registry.register("TerminateInstances", TerminateInstancesRequest.class, "Terminates instances.",
                 (ctx, r) -> done(() -> instances.terminate(ctx, Params.instanceIds(r.instanceIds(), "InstanceIds"))));
-        registry.register("ResetInstance", ResetInstanceRequest.class, this::resetInstance);
-        registry.register("CreateImage", CreateImageRequest.class, this::createImage);
-        registry.register("DescribeInstanceTypeConfigs", DescribeInstanceTypeConfigsRequest.class, this::typeConfigs);
+        registry.register("ResetInstance", ResetInstanceRequest.class,
+                "Reinstalls an instance's system disk from an image (its own image if none is given).",
+                this::resetInstance);
+        registry.register("CreateImage", CreateImageRequest.class,
+                "Captures an instance's system disk as a new custom image.", this::createImage);
+        registry.register("DescribeInstanceTypeConfigs", DescribeInstanceTypeConfigsRequest.class,
+                "Lists the instance types sold in the region's zones.", this::typeConfigs);
     }
 
     private static Object done(Runnable action) {
@@ -97,13 +106,26 @@ public final class InstanceActions {
         return null;
     }
 
-    public record RunInstancesRequest(PlacementDto placement, String imageId, String instanceChargeType,
-                                      String instanceType, SystemDiskDto systemDisk, Long instanceCount,
-                                      String instanceName, LoginSettingsDto loginSettings, String clientToken,
-                                      Boolean dryRun) {
+    public record RunInstancesRequest(
+            @ApiMember(help = "Where the instances run.", required = true) PlacementDto placement,
+            @ApiMember(help = "The image to launch (img-xxxxxxxx).", required = true) String imageId,
+            @ApiMember(help = "Only POSTPAID_BY_HOUR is offered.", allowed = {"PREPAID", "POSTPAID_BY_HOUR", "CDHPAID",
+                    "SPOTPAID", "CDCPAID"}) String instanceChargeType,
+            @ApiMember(help = "Instance type, e.g. S5.MEDIUM4 (default: the first sold in the zone).")
+            String instanceType,
+            @ApiMember(help = "System disk type and size.") SystemDiskDto systemDisk,
+            @ApiMember(help = "How many instances (default 1).", min = 1, max = MAX_INSTANCE_COUNT) Long instanceCount,
+            @ApiMember(help = "Name; {R:x} numbers several instances from x.", maxLength = MAX_NAME)
+            String instanceName,
+            @ApiMember(help = "Password, or KeepImageLogin true.") LoginSettingsDto loginSettings,
+            @ApiMember(help = "Idempotency token.", maxLength = MAX_CLIENT_TOKEN) String clientToken,
+            @ApiMember(help = "Check the request only.") Boolean dryRun) {
     }
 
-    public record LoginSettingsDto(String password, List<String> keyIds, String keepImageLogin) {
+    public record LoginSettingsDto(@ApiMember(help = "Login password.") String password,
+                                   @ApiMember(help = "Key pairs: not supported.") List<String> keyIds,
+                                   @ApiMember(help = "Keep the image's login settings.", allowed = {"true", "false"})
+                                   String keepImageLogin) {
     }
 
     /** Password, or KeepImageLogin "true", or neither; key pairs do not exist here. */
@@ -232,7 +254,13 @@ public final class InstanceActions {
         return type;
     }
 
-    public record DescribeInstancesRequest(List<String> instanceIds, List<FilterDto> filters, Long offset, Long limit) {
+    public record DescribeInstancesRequest(
+            @ApiMember(help = "Instance ids (ins-xxxxxxxx); not together with Filters.", maxItems = Params.MAX_IDS)
+            List<String> instanceIds,
+            @ApiMember(help = "Filters: instance-id, zone, instance-name, instance-state.", maxItems = Params.MAX_FILTERS)
+            List<FilterDto> filters,
+            @ApiMember(help = "Offset of the first instance returned.", min = 0) Long offset,
+            @ApiMember(help = "Instances per page (default 20).", min = 0, max = MAX_LIMIT) Long limit) {
     }
 
     public record DescribeInstancesResponse(long totalCount, List<InstanceDto> instanceSet) {
@@ -278,11 +306,16 @@ public final class InstanceActions {
                         "`instance-state` has no value `" + value + "`."));
     }
 
-    public record StartInstancesRequest(List<String> instanceIds) {
+    public record StartInstancesRequest(
+            @ApiMember(help = "The instances.", required = true, maxItems = Params.MAX_IDS) List<String> instanceIds) {
     }
 
-    public record StopInstancesRequest(List<String> instanceIds, Boolean forceStop, String stopType,
-                                       String stoppedMode) {
+    public record StopInstancesRequest(
+            @ApiMember(help = "The instances.", required = true, maxItems = Params.MAX_IDS) List<String> instanceIds,
+            @ApiMember(help = "Deprecated; use StopType.") Boolean forceStop,
+            @ApiMember(help = "How to stop.", allowed = {"SOFT", "HARD", "SOFT_FIRST"}) String stopType,
+            @ApiMember(help = "Only KEEP_CHARGING is offered.", allowed = {"KEEP_CHARGING", "STOP_CHARGING"})
+            String stoppedMode) {
     }
 
     Object stopInstances(CallContext ctx, StopInstancesRequest r) {
@@ -297,7 +330,10 @@ public final class InstanceActions {
         return null;
     }
 
-    public record RebootInstancesRequest(List<String> instanceIds, Boolean forceReboot, String stopType) {
+    public record RebootInstancesRequest(
+            @ApiMember(help = "The instances.", required = true, maxItems = Params.MAX_IDS) List<String> instanceIds,
+            @ApiMember(help = "Deprecated; use StopType.") Boolean forceReboot,
+            @ApiMember(help = "How to stop.", allowed = {"SOFT", "HARD", "SOFT_FIRST"}) String stopType) {
     }
 
     Object rebootInstances(CallContext ctx, RebootInstancesRequest r) {
@@ -314,12 +350,17 @@ public final class InstanceActions {
         Params.oneOf(stopType, STOP_TYPES, "StopType");
     }
 
-    public record TerminateInstancesRequest(List<String> instanceIds, Boolean releaseAddress,
-                                            Boolean releasePrepaidDataDisks) {
+    public record TerminateInstancesRequest(
+            @ApiMember(help = "The instances.", required = true, maxItems = Params.MAX_IDS) List<String> instanceIds,
+            @ApiMember(help = "Accepted and ignored.") Boolean releaseAddress,
+            @ApiMember(help = "Accepted and ignored.") Boolean releasePrepaidDataDisks) {
     }
 
-    public record ResetInstanceRequest(String instanceId, String imageId, SystemDiskDto systemDisk,
-                                       LoginSettingsDto loginSettings) {
+    public record ResetInstanceRequest(
+            @ApiMember(help = "The instance (ins-xxxxxxxx).", required = true) String instanceId,
+            @ApiMember(help = "The image to reinstall from (default: the instance's own).") String imageId,
+            @ApiMember(help = "A new system disk size (the type cannot change).") SystemDiskDto systemDisk,
+            @ApiMember(help = "Password, or KeepImageLogin true.") LoginSettingsDto loginSettings) {
     }
 
     Object resetInstance(CallContext ctx, ResetInstanceRequest r) {
@@ -334,15 +375,24 @@ public final class InstanceActions {
         return null;
     }
 
-    public record CreateImageRequest(String imageName, String instanceId, String imageDescription, String forcePoweroff,
-                                     String sysprep, List<String> dataDiskIds, List<String> snapshotIds, Boolean dryRun,
-                                     List<TagSpecificationDto> tagSpecification, String imageFamily) {
+    public record CreateImageRequest(
+            @ApiMember(help = "Name of the new image.", required = true, maxLength = Params.MAX_IMAGE_NAME)
+            String imageName,
+            @ApiMember(help = "The instance to capture (ins-xxxxxxxx).") String instanceId,
+            @ApiMember(help = "Description.", maxLength = Params.MAX_IMAGE_DESCRIPTION) String imageDescription,
+            @ApiMember(help = "Stop a running instance first.", allowed = {"true", "false"}) String forcePoweroff,
+            @ApiMember(help = "Accepted (Windows only).", allowed = {"true", "false"}) String sysprep,
+            @ApiMember(help = "Data disks: the instances have none.") List<String> dataDiskIds,
+            @ApiMember(help = "Snapshots: not supported.") List<String> snapshotIds,
+            @ApiMember(help = "Check the request only.") Boolean dryRun,
+            @ApiMember(help = "Tags of the new image.") List<TagSpecificationDto> tagSpecification,
+            @ApiMember(help = "Image family.", maxLength = Params.MAX_IMAGE_NAME) String imageFamily) {
     }
 
     Object createImage(CallContext ctx, CreateImageRequest r) {
         Params.require(r.imageName(), "ImageName");
-        Params.maxLength(r.imageName(), 60, "ImageName");
-        Params.maxLength(r.imageDescription(), 256, "ImageDescription");
+        Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
+        Params.maxLength(r.imageDescription(), Params.MAX_IMAGE_DESCRIPTION, "ImageDescription");
         boolean fromSnapshots = r.snapshotIds() != null && !r.snapshotIds().isEmpty();
         if (r.instanceId() == null && !fromSnapshots) {
             throw new ApiException(SPECIFY_ONE_PARAMETER, "Give `InstanceId` (or `SnapshotIds`).");
@@ -369,7 +419,9 @@ public final class InstanceActions {
         return new ImageIdResponse(dryRun ? null : image.imageId());
     }
 
-    public record DescribeInstanceTypeConfigsRequest(List<FilterDto> filters) {
+    public record DescribeInstanceTypeConfigsRequest(
+            @ApiMember(help = "Filters (one value each): zone, instance-family, instance-type.",
+                    maxItems = Params.MAX_FILTERS) List<FilterDto> filters) {
     }
 
     public record InstanceTypeConfigDto(String zone, String instanceType, String instanceFamily,

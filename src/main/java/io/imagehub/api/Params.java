@@ -14,6 +14,8 @@ import java.util.List;
 public final class Params {
     public static final int MAX_IDS = 100;
     public static final int MAX_FILTERS = 10;
+    public static final int MAX_IMAGE_NAME = 60;
+    public static final int MAX_IMAGE_DESCRIPTION = 256;
 
     private Params() {
     }

@@ -26,8 +26,10 @@ public final class RegionActions {
     }
 
     public void register(ActionRegistry registry) {
-        registry.registerRegionless("DescribeRegions", EmptyRequest.class, this::describeRegions);
-        registry.register("DescribeZones", EmptyRequest.class, this::describeZones);
+        registry.registerRegionless("DescribeRegions", EmptyRequest.class, "Lists the regions this service offers.",
+                this::describeRegions);
+        registry.register("DescribeZones", EmptyRequest.class, "Lists the zones of the request's region.",
+                this::describeZones);
     }
 
     DescribeRegionsResponse describeRegions(CallContext ctx, EmptyRequest request) {

@@ -47,6 +47,7 @@ public final class Imagehub implements AutoCloseable {
     private final DataPlane dataPlane;
     private final JobRunner jobs;
     private final HttpServer http;
+    private final ActionRegistry actions;
     private final String adminToken;
     private volatile boolean ready;
 
@@ -75,6 +76,7 @@ public final class Imagehub implements AutoCloseable {
         ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
 
         ActionRegistry registry = new ActionRegistry();
+        this.actions = registry;
         new RegionActions(config.regions).register(registry);
         new ImageActions(images, imports, config.listingCacheMib * (1L << 20)).register(registry);
         new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
@@ -97,6 +99,11 @@ public final class Imagehub implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The actions this node answers. */
+    public ActionRegistry actions() {
+        return actions;
     }
 
     public String adminToken() {

@@ -2,5 +2,7 @@ package io.imagehub.api.model;
 
 import java.util.List;
 
-public record TagSpecificationDto(String resourceType, List<TagDto> tags) {
+public record TagSpecificationDto(
+        @ApiMember(help = "The kind of resource tagged: image.", required = true, allowed = "image") String resourceType,
+        @ApiMember(help = "The tags.", maxItems = 50) List<TagDto> tags) {
 }

@@ -43,7 +43,7 @@ public class DescribeImagesJsonBenchmark extends BenchmarkSettings {
         answer = actions.invokeJson(actions.find("DescribeImages"), new CallContext("jmh", owner.accountId(), region,
                 null), ("{\"Limit\":" + pageSize + "}").getBytes(StandardCharsets.UTF_8));
         ActionRegistry fixedAnswer = new ActionRegistry();
-        fixedAnswer.register("DescribeImages", NoParameters.class, (ctx, none) -> answer);
+        fixedAnswer.register("DescribeImages", NoParameters.class, "A fixed answer.", (ctx, none) -> answer);
         gateway = node.gateway(fixedAnswer);
         request = node.sign(owner, "DescribeImages", region, "{}");
         NodeFixture.expect("images in the envelope", pageSize,
