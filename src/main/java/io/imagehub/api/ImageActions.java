@@ -326,13 +326,16 @@ public final class ImageActions {
     public record SharePermissionDto(String createdTime, String accountId) {
     }
 
-    public record DescribeImageSharePermissionResponse(List<SharePermissionDto> sharePermissionSet) {
+    /** {@code ImagehubShareLimit} (an extension member): how many accounts the image may be shared with in all. */
+    public record DescribeImageSharePermissionResponse(List<SharePermissionDto> sharePermissionSet,
+                                                       Integer imagehubShareLimit) {
     }
 
     Object describeShares(CallContext ctx, DescribeImageSharePermissionRequest r) {
         Params.imageId(Params.require(r.imageId(), "ImageId"));
         List<Share> shares = images.shares(ctx, r.imageId());
         return new DescribeImageSharePermissionResponse(shares.stream()
-                .map(s -> new SharePermissionDto(ImageDto.time(s.createdAt()), s.accountId())).toList());
+                .map(s -> new SharePermissionDto(ImageDto.time(s.createdAt()), s.accountId())).toList(),
+                images.shareLimit());
     }
 }

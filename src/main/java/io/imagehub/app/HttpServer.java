@@ -5,6 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.imagehub.api.ApiGateway;
@@ -16,7 +17,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP edge (Helidon SE, one virtual thread per request): {@code /} is the Tencent API, {@code /healthz} and
- * {@code /readyz} are for operators, {@code /admin/...} is the admin surface.
+ * {@code /readyz} are for operators, {@code /admin/...} is the admin surface, {@code /console/...} the web console.
  */
 public final class HttpServer implements AutoCloseable {
     private static final HeaderName REQUEST_ID = HeaderNames.create("X-TC-RequestId");
@@ -25,7 +26,7 @@ public final class HttpServer implements AutoCloseable {
     private final int maxRequestBytes;
 
     public HttpServer(String host, int port, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
-                      BooleanSupplier ready) {
+                      HttpService console, BooleanSupplier ready) {
         this.maxRequestBytes = maxRequestBytes;
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/healthz", (req, res) -> res.send("ok"))
@@ -38,6 +39,7 @@ public final class HttpServer implements AutoCloseable {
                 })
                 .post("/admin/accounts", admin::createAccounts)
                 .get("/admin/audit", admin::audit)
+                .register("/console", console)
                 .any("/", (req, res) -> api(gateway, req, res));
         this.server = WebServer.builder()
                 .host(host)

@@ -4,12 +4,15 @@ import io.imagehub.api.ActionRegistry;
 import io.imagehub.api.ApiGateway;
 import io.imagehub.api.DataPlaneActions;
 import io.imagehub.api.ImageActions;
+import io.imagehub.api.ImagehubActions;
 import io.imagehub.api.InstanceActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
 import io.imagehub.blob.ChunkStores;
 import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
+import io.imagehub.console.Console;
+import io.imagehub.console.ConsoleSessions;
 import io.imagehub.domain.AccountService;
 import io.imagehub.domain.DataPlaneService;
 import io.imagehub.domain.ImageData;
@@ -59,8 +62,8 @@ public final class Imagehub implements AutoCloseable {
         Transactions transactions = new JdbcTransactions(database);
         this.dataPlane = DataPlane.open(config, database, clock);
 
-        AccountService accounts = new AccountService(transactions,
-                SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()), clock);
+        SecretCipher cipher = SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile());
+        AccountService accounts = new AccountService(transactions, cipher, clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
         ImageData imageData = new ImageData(transactions, clock);
         InstanceService instances = new InstanceService(transactions, images, clock, config.instanceQuota,
@@ -79,6 +82,7 @@ public final class Imagehub implements AutoCloseable {
         this.actions = registry;
         new RegionActions(config.regions).register(registry);
         new ImageActions(images, imports, config.listingCacheMib * (1L << 20)).register(registry);
+        new ImagehubActions(images).register(registry);
         new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
         new DataPlaneActions(new DataPlaneService(images,
                 config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),
@@ -87,7 +91,9 @@ public final class Imagehub implements AutoCloseable {
                 config.acceptUnsignedPayload), registry, config);
 
         this.http = new HttpServer(config.host, config.port, config.maxRequestBytes, gateway,
-                new AdminApi(adminToken, accounts, images), () -> ready);
+                new AdminApi(adminToken, accounts, images),
+                new Console(gateway, new ConsoleSessions(database, cipher, clock,
+                        Duration.ofMinutes(config.consoleIdleMinutes))), () -> ready);
         PublicImages.seed(transactions, config.regions, dataPlane.stores::forRegion);
         jobs.start(config.jobWorkers);
         ready = true;

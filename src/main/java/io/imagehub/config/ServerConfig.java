@@ -54,6 +54,8 @@ public class ServerConfig {
     public long gcGraceSeconds = 3600;
     /** How often the node collects garbage; 0 turns the periodic run off. */
     public long gcIntervalSeconds = 3600;
+    /** A web console session that makes no request for this long ends (docs/console.md). */
+    public long consoleIdleMinutes = 30;
     /** Admin token; null means read it from (or create) {@code <dataDir>/admin-token}. */
     public String adminToken;
     /** Where the key that encrypts stored SecretKeys lives; null means {@code <dataDir>/master.key}. */

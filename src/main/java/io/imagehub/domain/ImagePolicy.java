@@ -103,6 +103,15 @@ public final class ImagePolicy {
         }
     }
 
+    /** The audit trail of an image: its owner only (it names every account the image was shared with). */
+    public static void requireMayReadAuditTrail(Relation relation, Image image) {
+        requireVisible(relation, image.imageId());
+        if (relation != Relation.OWNER) {
+            throw new ApiException(IMAGE_NOT_BELONG_TO_ACCOUNT, "The image `" + image.imageId()
+                    + "` does not belong to your account; only its owner can read its audit trail.");
+        }
+    }
+
     public static void requireMayShare(Relation relation, Image image) {
         requireOwnerOfShares(relation, image);
         requireNormal(image);

@@ -149,6 +149,15 @@ public final class ImageService {
         });
     }
 
+    /** The newest {@code limit} events of one image's audit trail, for its owner (ImagehubDescribeImageAuditEvents). */
+    public List<AuditEvent> auditTrail(CallContext ctx, String imageId, int limit) {
+        return transactions.run(uow -> {
+            Image image = uow.images().find(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
+            ImagePolicy.requireMayReadAuditTrail(relation(uow, ctx, image), image);
+            return uow.audit().query(imageId, null, limit);
+        });
+    }
+
     public List<AuditEvent> audit(String imageId, String accountId, int limit) {
         return transactions.run(uow -> uow.audit().query(imageId, accountId, limit));
     }
