@@ -87,6 +87,7 @@ public final class ActionRegistry {
         new ImageActions(null, null, 0).register(registry);
         new InstanceActions(null, List.of(), List.of()).register(registry);
         new DataPlaneActions(null).register(registry);
+        new ImagehubActions(null).register(registry);
         return registry;
     }
 

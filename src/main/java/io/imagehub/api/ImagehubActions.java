@@ -2,6 +2,7 @@ package io.imagehub.api;
 
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE_LIMIT;
 
+import io.imagehub.api.model.ApiMember;
 import io.imagehub.api.model.ImageDto;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.AuditEvent;
@@ -25,8 +26,10 @@ public final class ImagehubActions {
 
     public void register(ActionRegistry registry) {
         registry.registerRegionless("ImagehubGetCallerIdentity", ImageActions.EmptyRequest.class,
+                "The account id of the key that signs the request (give it to people who share images with you).",
                 (ctx, r) -> new CallerIdentityResponse(ctx.accountId()));
         registry.register("ImagehubDescribeImageAuditEvents", DescribeImageAuditEventsRequest.class,
+                "The audit trail of one of your images, newest first: shares, cancels, renames, refusals.",
                 this::describeAuditEvents);
     }
 
@@ -34,7 +37,11 @@ public final class ImagehubActions {
     public record CallerIdentityResponse(String accountId) {
     }
 
-    public record DescribeImageAuditEventsRequest(String imageId, Long limit) {
+    public record DescribeImageAuditEventsRequest(
+            @ApiMember(help = "The image (img-xxxxxxxx); yours, in the request's region.", required = true)
+            String imageId,
+            @ApiMember(help = "Events to return, newest first (default 20).", min = 1, max = MAX_AUDIT_EVENTS)
+            Long limit) {
     }
 
     /** One audit event; {@code Outcome} is {@code Success} or the error code of the refusal. */

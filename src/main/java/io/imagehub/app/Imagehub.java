@@ -82,11 +82,11 @@ public final class Imagehub implements AutoCloseable {
         this.actions = registry;
         new RegionActions(config.regions).register(registry);
         new ImageActions(images, imports, config.listingCacheMib * (1L << 20)).register(registry);
-        new ImagehubActions(images).register(registry);
         new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
         new DataPlaneActions(new DataPlaneService(images,
                 config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),
                 dataPlane.exportBuckets(), clock, jobs::nudge)).register(registry);
+        new ImagehubActions(images).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
                 config.acceptUnsignedPayload), registry, config);
 
