@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
 public final class RequestAuthenticator {
     private static final Pattern SECRET_ID_SHAPE = Pattern.compile("[A-Za-z0-9]{8,64}");
     private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
+    /** A host (name, IPv4 or bracketed IPv6) followed by a port. */
+    private static final Pattern HOST_PORT = Pattern.compile("([^:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}");
 
     private final AccountService accounts;
     private final Clock clock;
@@ -74,24 +77,44 @@ public final class RequestAuthenticator {
             throw new ApiException(AUTH_TOKEN_FAILURE, "The session token is not valid for this key.");
         }
         List<Header> signed = new ArrayList<>(auth.signedHeaders().size());
+        int hostIndex = -1;
         for (String name : auth.signedHeaders()) {
             String value = request.header().apply(name);
             if (value == null) {
                 throw signatureFailure();
             }
+            if (name.equals("host")) {
+                hostIndex = signed.size();
+            }
             signed.add(new Header(name, value));
+        }
+        if (!auth.date().equals(Tc3Signer.utcDate(timestamp))) {
+            throw signatureFailure();
         }
         String hashedPayload = hashedPayload(request);
         String query = "GET".equals(request.method()) && request.rawQuery() != null ? request.rawQuery() : "";
-        String canonical = Tc3Signer.canonicalRequest(request.method(), query, signed, hashedPayload);
-        String expected = Tc3Signer.signature(signingKey(auth, key),
-                Tc3Signer.stringToSign(timestamp, auth.date(), auth.service(), canonical));
-        if (!auth.date().equals(Tc3Signer.utcDate(timestamp))
-                || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                auth.signature().getBytes(StandardCharsets.US_ASCII))) {
-            throw signatureFailure();
+        byte[] signingKey = signingKey(auth, key);
+        for (String host : signedHostForms(signed.get(hostIndex).value())) {
+            signed.set(hostIndex, new Header("host", host));
+            String canonical = Tc3Signer.canonicalRequest(request.method(), query, signed, hashedPayload);
+            String expected = Tc3Signer.signature(signingKey,
+                    Tc3Signer.stringToSign(timestamp, auth.date(), auth.service(), canonical));
+            if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                    auth.signature().getBytes(StandardCharsets.US_ASCII))) {
+                return key;
+            }
         }
-        return key;
+        throw signatureFailure();
+    }
+
+    /**
+     * The values an official SDK may have signed as {@code host} for the Host header it sent: the header itself
+     * (every SDK but Node.js), and the header without its port (the Node.js SDK signs {@code URL.hostname}).
+     * Nothing else: docs/adr/0009-signed-host-forms.md.
+     */
+    static List<String> signedHostForms(String hostHeader) {
+        Matcher port = HOST_PORT.matcher(hostHeader);
+        return port.matches() ? List.of(hostHeader, port.group(1)) : List.of(hostHeader);
     }
 
     private byte[] signingKey(ParsedAuthorization auth, ResolvedKey key) {
