@@ -3,6 +3,7 @@ package io.imagehub;
 import io.imagehub.cli.AccountCommand;
 import io.imagehub.cli.AuditCommand;
 import io.imagehub.cli.ServeCommand;
+import io.imagehub.logging.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, AccountCommand.class, AuditCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        Logging.bridgeJavaUtilLogging(); // before any library logs its first line in another format
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

@@ -78,10 +78,8 @@ public final class ServeCommand implements Callable<Integer> {
             node.close();
             stopped.countDown();
         }, "imagehub-shutdown"));
-        String endpoint = "http://" + config.host + ":" + node.port();
-        System.err.printf("imagehub listening on %s (data in %s)%n", endpoint, config.dataDir.toAbsolutePath());
-        System.err.printf("create credentials: bin/imagehub account create --name alice --endpoint %s --data-dir %s%n",
-                endpoint, config.dataDir);
+        StartBanner.lines(config, node.port()).forEach(System.out::println);
+        System.out.flush();
         stopped.await();
         return 0;
     }

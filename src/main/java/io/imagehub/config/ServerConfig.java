@@ -14,6 +14,8 @@ import java.util.Map;
  * {@code --config} overrides them (same field names), and command-line flags override the file.
  */
 public class ServerConfig {
+    /** The name {@link #chunkStoresInUse} gives the store under {@code <dataDir>/blobs}. */
+    public static final String DEFAULT_STORE = "default";
     public String host = "127.0.0.1";
     public int port = 9000;
     public Path dataDir = Path.of("data");
@@ -82,6 +84,23 @@ public class ServerConfig {
 
     public Path effectiveMasterKeyFile() {
         return masterKeyFile != null ? masterKeyFile : dataDir.resolve("master.key");
+    }
+
+    /**
+     * The chunk stores the regions use, by store name: the configured ones some region names, and "default"
+     * ({@code <dataDir>/blobs}) if any region names none. For the start banner and {@code doctor}.
+     */
+    public Map<String, StoreConfig> chunkStoresInUse() {
+        Map<String, StoreConfig> inUse = new LinkedHashMap<>();
+        for (RegionConfig r : regions) {
+            String name = regionStore.get(r.region());
+            if (name == null) {
+                inUse.putIfAbsent(DEFAULT_STORE, StoreConfig.directory(Path.of("blobs")));
+            } else if (stores.containsKey(name)) {
+                inUse.putIfAbsent(name, stores.get(name));
+            }
+        }
+        return inUse;
     }
 
     public RegionConfig region(String name) {

@@ -38,6 +38,14 @@ public record StoreConfig(String type, String path, String endpoint, String regi
         throw new IllegalArgumentException("store type must be \"dir\" or \"s3\", not " + type);
     }
 
+    /** Where the store keeps its chunks, for people: a directory or an S3 location, never its keys. */
+    public String location(Path dataDir) {
+        if (isDirectory()) {
+            return directoryPath(dataDir).toAbsolutePath().toString();
+        }
+        return "s3 " + endpoint + " bucket " + bucket + (prefix == null || prefix.isEmpty() ? "" : " prefix " + prefix);
+    }
+
     public Path directoryPath(Path dataDir) {
         return dataDir.resolve(require(path, "path"));
     }

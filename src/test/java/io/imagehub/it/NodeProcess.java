@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * An imagehub node as a real child process ({@code io.imagehub.Main serve} on this JVM's class path), for tests
- * that need several nodes on one database or must kill a node mid-way. Its output goes to {@code node.log} and
- * {@code node.err} in its data dir (appended, so that restarts on one data dir keep one history).
+ * that need several nodes on one database or must kill a node mid-way. Its output (the start banner) goes to
+ * {@code node.log} and its log (stderr) to {@code node.err} in its data dir (appended, so that restarts on one data
+ * dir keep one history).
  */
 public final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("imagehub listening on http://([0-9.]+:[0-9]+)");
@@ -38,11 +39,12 @@ public final class NodeProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "io.imagehub.Main",
                 "serve", "--port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(dataDir.resolve("node.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(
+                ProcessBuilder.Redirect.appendTo(dataDir.resolve("node.err").toFile()));
         builder.environment().putAll(env);
         this.process = builder.start();
         CompletableFuture<String> announced = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> readStderr(dataDir.resolve("node.err"), announced));
+        Thread.ofVirtual().start(() -> readStdout(dataDir.resolve("node.log"), announced));
         try {
             this.endpoint = announced.get(60, TimeUnit.SECONDS);
         } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
@@ -56,9 +58,9 @@ public final class NodeProcess implements AutoCloseable {
         return endpoint;
     }
 
-    /** Copies stderr to a file, completing {@code announced} with the endpoint once the node says it listens. */
-    private void readStderr(Path log, CompletableFuture<String> announced) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+    /** Copies stdout to a file, completing {@code announced} with the endpoint once the node's banner says it listens. */
+    private void readStdout(Path log, CompletableFuture<String> announced) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              var out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 out.write(line);
