@@ -2,29 +2,21 @@ package io.imagehub.cli;
 
 import io.imagehub.app.Imagehub;
 import io.imagehub.config.ServerConfig;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Start the service (embedded H2 database and blob directory under --data-dir).")
+@Command(name = "serve", description = "Start the service (embedded H2 and chunk store under --data-dir).")
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "JSON configuration file (field names as in docs/operations.md).")
-    Path configFile;
+    @Mixin
+    NodeOptions where;
     @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
     String host;
     @Option(names = "--port", description = "Port to listen on (default 9000; 0 picks a free one).")
     Integer port;
-    @Option(names = "--data-dir", description = "Where the database, blobs and keys live (default ./data).")
-    Path dataDir;
-    @Option(names = "--db-url", description = "JDBC URL of a PostgreSQL database (default: embedded H2 in the data dir).")
-    String dbUrl;
-    @Option(names = "--db-user", description = "Database user.")
-    String dbUser;
-    @Option(names = "--db-password", description = "Database password (or env IMAGEHUB_DB_PASSWORD).")
-    String dbPassword;
     @Option(names = "--share-limit", description = "Accounts one image can be shared with (default 50).")
     Integer shareLimit;
     @Option(names = "--image-quota", description = "Custom images per account per region (default 500).")
@@ -36,25 +28,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = configFile != null ? ServerConfig.load(configFile) : new ServerConfig();
+        ServerConfig config = where.config();
         if (host != null) {
             config.host = host;
         }
         if (port != null) {
             config.port = port;
-        }
-        if (dataDir != null) {
-            config.dataDir = dataDir;
-        }
-        if (dbUrl != null) {
-            config.dbUrl = dbUrl;
-        }
-        if (dbUser != null) {
-            config.dbUser = dbUser;
-        }
-        String password = dbPassword != null ? dbPassword : System.getenv("IMAGEHUB_DB_PASSWORD");
-        if (password != null) {
-            config.dbPassword = password;
         }
         if (shareLimit != null) {
             config.shareLimit = shareLimit;

@@ -28,7 +28,7 @@ final class StartBanner {
         lines.add("  data           " + dataDir + "   (admin token, master key"
                 + (config.dbUrl == null ? ", H2 database" : "") + ")");
         if (config.dbUrl != null) {
-            lines.add("  database       " + withoutParameters(config.dbUrl));
+            lines.add("  database       " + config.databaseDescription());
         }
         for (Map.Entry<String, StoreConfig> store : config.chunkStoresInUse().entrySet()) {
             lines.add("  chunks         " + store.getValue().location(dataDir)
@@ -47,11 +47,5 @@ final class StartBanner {
     /** A wildcard listen address is reached locally through loopback. */
     private static String reachableHost(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
-    }
-
-    /** A JDBC URL without its parameters, which may carry a password. */
-    private static String withoutParameters(String jdbcUrl) {
-        int query = jdbcUrl.indexOf('?');
-        return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
     }
 }

@@ -82,6 +82,15 @@ public class ServerConfig {
                 + ";WRITE_DELAY=1000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /** The metadata store for people: the embedded database's directory, or the JDBC URL less its parameters (a password may be one). */
+    public String databaseDescription() {
+        if (dbUrl == null) {
+            return "embedded H2 in " + dataDir.toAbsolutePath().resolve("db");
+        }
+        int query = dbUrl.indexOf('?');
+        return query < 0 ? dbUrl : dbUrl.substring(0, query);
+    }
+
     public Path effectiveMasterKeyFile() {
         return masterKeyFile != null ? masterKeyFile : dataDir.resolve("master.key");
     }
