@@ -3,6 +3,7 @@ package io.imagehub.api;
 import static io.imagehub.domain.ErrorCodes.IDS_AND_FILTERS;
 import static io.imagehub.domain.ErrorCodes.INVALID_FILTER;
 import static io.imagehub.domain.ErrorCodes.INVALID_FILTER_VALUE_LIMIT_EXCEEDED;
+import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_COMBINATION;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE_LIMIT;
 
@@ -23,6 +24,9 @@ import io.imagehub.domain.ImportService;
 import io.imagehub.domain.ListingVersion;
 import io.imagehub.domain.Page;
 import io.imagehub.domain.Share;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,6 +70,11 @@ public final class ImageActions {
                 "Shares an image with accounts (SHARE) or cancels their shares (CANCEL).", this::modifyShare);
         registry.register("DescribeImageSharePermission", DescribeImageSharePermissionRequest.class,
                 "Lists the accounts an image is shared with.", this::describeShares);
+        registry.register("ImagehubDeclineSharedImage", SharedImageRequest.class,
+                "Declines an image shared with the caller: hidden from its listings, not launchable by it.",
+                (ctx, r) -> decline(ctx, r, true));
+        registry.register("ImagehubAcceptSharedImage", SharedImageRequest.class,
+                "Accepts again an image the caller declined.", (ctx, r) -> decline(ctx, r, false));
     }
 
     public record EmptyRequest() {
@@ -301,7 +310,9 @@ public final class ImageActions {
             @ApiMember(help = "The image to share (img-xxxxxxxx).", required = true) String imageId,
             @ApiMember(help = "The accounts (12-digit ids).", required = true, maxItems = Params.MAX_IDS)
             List<String> accountIds,
-            @ApiMember(help = "SHARE or CANCEL.", required = true, allowed = {"SHARE", "CANCEL"}) String permission) {
+            @ApiMember(help = "SHARE or CANCEL.", required = true, allowed = {"SHARE", "CANCEL"}) String permission,
+            @ApiMember(help = "Extension, SHARE only: when the share ends by itself (ISO 8601 UTC, e.g. "
+                    + "2026-12-31T00:00:00Z); absent: until cancelled.") String imagehubExpireTime) {
     }
 
     Object modifyShare(CallContext ctx, ModifyImageSharePermissionRequest r) {
@@ -315,15 +326,33 @@ public final class ImageActions {
         }
         Params.require(r.permission(), "Permission");
         Params.oneOf(r.permission(), List.of("SHARE", "CANCEL"), "Permission");
-        images.modifySharePermission(ctx, r.imageId(), r.accountIds(), "SHARE".equals(r.permission()));
+        boolean share = "SHARE".equals(r.permission());
+        if (!share && r.imagehubExpireTime() != null) {
+            throw new ApiException(INVALID_PARAMETER_COMBINATION, "`ImagehubExpireTime` goes with `Permission` SHARE only.");
+        }
+        images.modifySharePermission(ctx, r.imageId(), r.accountIds(), share, expireTime(r.imagehubExpireTime()));
         return null;
+    }
+
+    /** ISO 8601 with a zone (e.g. 2026-12-31T00:00:00Z), kept to the microsecond, which both databases store. */
+    private static Instant expireTime(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value).truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            throw new ApiException(INVALID_PARAMETER_VALUE, "`ImagehubExpireTime` `" + value
+                    + "` is not an ISO 8601 time in UTC such as 2026-12-31T00:00:00Z.");
+        }
     }
 
     public record DescribeImageSharePermissionRequest(
             @ApiMember(help = "The image (img-xxxxxxxx).", required = true) String imageId) {
     }
 
-    public record SharePermissionDto(String createdTime, String accountId) {
+    /** {@code imagehubExpireTime}: when the share ends by itself (extension member; absent: until cancelled). */
+    public record SharePermissionDto(String createdTime, String accountId, String imagehubExpireTime) {
     }
 
     /** {@code ImagehubShareLimit} (an extension member): how many accounts the image may be shared with in all. */
@@ -335,7 +364,17 @@ public final class ImageActions {
         Params.imageId(Params.require(r.imageId(), "ImageId"));
         List<Share> shares = images.shares(ctx, r.imageId());
         return new DescribeImageSharePermissionResponse(shares.stream()
-                .map(s -> new SharePermissionDto(ImageDto.time(s.createdAt()), s.accountId())).toList(),
+                .map(s -> new SharePermissionDto(ImageDto.time(s.createdAt()), s.accountId(),
+                        s.expiresAt() == null ? null : s.expiresAt().toString())).toList(),
                 images.shareLimit());
+    }
+
+    public record SharedImageRequest(
+            @ApiMember(help = "The shared image (img-xxxxxxxx).", required = true) String imageId) {
+    }
+
+    Object decline(CallContext ctx, SharedImageRequest r, boolean declined) {
+        images.setDeclined(ctx, Params.imageId(Params.require(r.imageId(), "ImageId")), declined);
+        return null;
     }
 }

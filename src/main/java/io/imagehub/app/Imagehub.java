@@ -26,6 +26,7 @@ import io.imagehub.jobs.ExportJob;
 import io.imagehub.jobs.ImportJob;
 import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
+import io.imagehub.jobs.ShareExpiryJob;
 import io.imagehub.jobs.SyncJob;
 import io.imagehub.store.Database;
 import io.imagehub.store.JdbcTransactions;
@@ -64,7 +65,8 @@ public final class Imagehub implements AutoCloseable {
 
         SecretCipher cipher = SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile());
         AccountService accounts = new AccountService(transactions, cipher, clock);
-        ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
+        ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
+                Duration.ofDays(config.shareExpiryMaxDays));
         ImageData imageData = new ImageData(transactions, clock);
         InstanceService instances = new InstanceService(transactions, images, clock, config.instanceQuota,
                 Duration.ofMillis(config.instanceTransitionMillis));
@@ -74,7 +76,8 @@ public final class Imagehub implements AutoCloseable {
                         DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
                         DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets),
                         InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
-                        InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances)),
+                        InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances),
+                        ImageService.JOB_SHARE_EXPIRY, new ShareExpiryJob(images)),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
 

@@ -21,6 +21,8 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shareLimit;
     @Option(names = "--image-quota", description = "Custom images per account per region (default 500).")
     Integer imageQuota;
+    @Option(names = "--share-expiry-max-days", description = "Furthest ahead a share's ImagehubExpireTime may lie (default 366).")
+    Integer shareExpiryMaxDays;
     @Option(names = "--listing-cache-mib", description = "Memory for cached DescribeImages answers (default 32; 0 = off).")
     Integer listingCacheMib;
     @Option(names = "--import-allow", description = "URL prefix ImportImage may fetch from (repeatable; none by default).")
@@ -40,6 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (imageQuota != null) {
             config.imageQuota = imageQuota;
+        }
+        if (shareExpiryMaxDays != null) {
+            config.shareExpiryMaxDays = shareExpiryMaxDays;
         }
         if (listingCacheMib != null) {
             config.listingCacheMib = listingCacheMib;

@@ -26,6 +26,8 @@ public class ServerConfig {
     public int dbPoolSize = 16;
     public int shareLimit = 50;
     public int imageQuota = 500;
+    /** The furthest ahead a share's ImagehubExpireTime may lie. */
+    public int shareExpiryMaxDays = 366;
     public int instanceQuota = 100;
     /** The instance types sold in the regions' zones (DescribeInstanceTypeConfigs, RunInstances.InstanceType). */
     public List<InstanceTypeConfig> instanceTypes = InstanceTypeConfig.defaults();

@@ -7,11 +7,14 @@ import static io.imagehub.domain.ErrorCodes.IMAGE_NOT_BELONG_TO_ACCOUNT;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_ID_IS_SHARED;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_ID_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_IMAGE_STATE;
+import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_REGION_VALUE;
 import static io.imagehub.domain.ErrorCodes.PUBLIC_IMAGE_EXPORT_UNSUPPORTED;
 import static io.imagehub.domain.ErrorCodes.SHARED_IMAGE_EXPORT_UNSUPPORTED;
 import static io.imagehub.domain.ErrorCodes.SHARED_IMAGE_MODIFY_UNSUPPORTED;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -145,10 +148,44 @@ public final class ImagePolicy {
     /**
      * Launch (RunInstances) or reinstall (ResetInstance): public images, the caller's own, or images shared with
      * the caller, and only in the image's region (a relation computed for another region is already STRANGER).
+     * A recipient that declined the share cannot launch from it until it accepts it again.
      */
-    public static void requireMayLaunch(Relation relation, Image image) {
+    public static void requireMayLaunch(Relation relation, Image image, boolean declinedByCaller) {
         requireVisible(relation, image.imageId());
+        if (relation == Relation.RECIPIENT && declinedByCaller) {
+            throw new ApiException(INVALID_IMAGE_ID_VALUE, "You declined the shared image `" + image.imageId()
+                    + "`; accept it again (ImagehubAcceptSharedImage) to launch from it.");
+        }
         requireNormal(image);
+    }
+
+    /**
+     * A share grants nothing once its expiry has passed, even before the expiry job has removed it: launches are
+     * refused from that instant on every node.
+     */
+    public static boolean inForce(Share share, Instant now) {
+        return share.expiresAt() == null || share.expiresAt().isAfter(now);
+    }
+
+    /** A share's expiry (ImagehubExpireTime) lies in the future and at most {@code horizon} ahead. */
+    public static void requireValidExpiry(Instant expiresAt, Instant now, Duration horizon) {
+        if (!expiresAt.isAfter(now)) {
+            throw new ApiException(INVALID_PARAMETER_VALUE, "`ImagehubExpireTime` " + expiresAt
+                    + " is not in the future.");
+        }
+        if (expiresAt.isAfter(now.plus(horizon))) {
+            throw new ApiException(INVALID_PARAMETER_VALUE, "`ImagehubExpireTime` " + expiresAt + " is more than "
+                    + horizon.toDays() + " days ahead, the longest a share may be given for.");
+        }
+    }
+
+    /** Decline or accept again: only the recipient of a share, for itself. */
+    public static void requireRecipient(Relation relation, Image image) {
+        requireVisible(relation, image.imageId());
+        if (relation != Relation.RECIPIENT) {
+            throw new ApiException(INVALID_IMAGE_ID_VALUE, "The image `" + image.imageId()
+                    + "` is not shared with you; only a recipient can decline or accept a shared image.");
+        }
     }
 
     private static void requireNormal(Image image) {

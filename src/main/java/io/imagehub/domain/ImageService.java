@@ -8,13 +8,19 @@ import static io.imagehub.domain.ErrorCodes.OVER_QUOTA;
 
 import io.imagehub.domain.ImagePolicy.Relation;
 import io.imagehub.domain.Transactions.UnitOfWork;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -23,17 +29,24 @@ import java.util.function.Function;
  */
 public final class ImageService {
     public static final String JOB_IMPORT = "import";
+    /** Ends a share at its expiry; payload {@link ShareExpiry}. */
+    public static final String JOB_SHARE_EXPIRY = "share-expiry";
+    /** The audit action of a share that ended by itself: lower-case, as no caller's action is. */
+    public static final String AUDIT_SHARE_EXPIRED = "share-expired";
 
     private final Transactions transactions;
     private final Clock clock;
     private final int shareLimit;
     private final int imageQuota;
+    private final Duration shareExpiryHorizon;
 
-    public ImageService(Transactions transactions, Clock clock, int shareLimit, int imageQuota) {
+    public ImageService(Transactions transactions, Clock clock, int shareLimit, int imageQuota,
+                        Duration shareExpiryHorizon) {
         this.transactions = transactions;
         this.clock = clock;
         this.shareLimit = shareLimit;
         this.imageQuota = imageQuota;
+        this.shareExpiryHorizon = shareExpiryHorizon;
     }
 
     public int imageQuota() {
@@ -94,6 +107,7 @@ public final class ImageService {
             List<Image> images = new ArrayList<>();
             for (String id : ids.stream().sorted().toList()) { // a fixed lock order: no deadlock between two batches
                 Image image = uow.images().findForUpdate(id).orElseThrow(() -> ImagePolicy.notFound(id));
+                endDueShares(uow, image); // an expired share whose job has not run yet must not block the delete
                 ImagePolicy.requireMayDelete(relation(uow, ctx, image), image, uow.shares().count(id));
                 images.add(image);
             }
@@ -107,12 +121,19 @@ public final class ImageService {
     /**
      * SHARE or CANCEL for a list of accounts, atomically: every account is validated and the limit checked
      * before anything changes. The image row lock serialises this against concurrent shares and deletes.
+     * A SHARE sets the expiry of every named share, new or not: {@code expiresAt} null means until cancelled.
      */
-    public void modifySharePermission(CallContext ctx, String imageId, List<String> accountIds, boolean share) {
+    public void modifySharePermission(CallContext ctx, String imageId, List<String> accountIds, boolean share,
+                                      Instant expiresAt) {
         List<String> accounts = List.copyOf(new LinkedHashSet<>(accountIds));
         audited(ctx, share ? "ShareImage" : "CancelImageShare", imageId, accounts, uow -> {
             Image image = uow.images().findForUpdate(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
             Relation relation = relation(uow, ctx, image);
+            Instant now = clock.instant();
+            if (expiresAt != null) {
+                ImagePolicy.requireValidExpiry(expiresAt, now, shareExpiryHorizon);
+            }
+            endDueShares(uow, image); // the limit counts only shares in force
             if (!share) {
                 ImagePolicy.requireOwnerOfShares(relation, image);
                 accounts.forEach(a -> uow.shares().remove(imageId, a));
@@ -135,8 +156,81 @@ public final class ImageService {
                 throw new ApiException(OVER_QUOTA, "The image `" + imageId + "` can be shared with at most "
                         + shareLimit + " accounts; this call would make it " + after + ".");
             }
-            Instant now = clock.instant();
             newRecipients.forEach(a -> uow.shares().add(imageId, a, now));
+            for (String account : accounts) {
+                uow.shares().setExpiry(imageId, account, expiresAt);
+                if (expiresAt != null) {
+                    enqueueExpiry(uow, new ShareExpiry(imageId, account, expiresAt), now);
+                }
+            }
+            return null;
+        }, expiresAt == null ? null : "expires=" + expiresAt, false);
+    }
+
+    /** Which share a {@link #JOB_SHARE_EXPIRY} job ends, and at which expiry (a later re-share makes it moot). */
+    public record ShareExpiry(String imageId, String accountId, Instant expiresAt) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        public String toJson() {
+            return JSON.createObjectNode().put("ImageId", imageId).put("AccountId", accountId)
+                    .put("ExpireTime", expiresAt.toString()).toString();
+        }
+
+        public static ShareExpiry fromJson(String json) {
+            try {
+                JsonNode node = JSON.readTree(json);
+                return new ShareExpiry(node.get("ImageId").asText(), node.get("AccountId").asText(),
+                        Instant.parse(node.get("ExpireTime").asText()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable share-expiry job payload", e);
+            }
+        }
+    }
+
+    private static void enqueueExpiry(UnitOfWork uow, ShareExpiry expiry, Instant now) {
+        uow.jobs().enqueueAfter(JOB_SHARE_EXPIRY, expiry.imageId(), expiry.toJson(), now, expiry.expiresAt());
+    }
+
+    /**
+     * The job of a share's expiry: ends every share of the image that is due (in the image row's lock, like a
+     * CANCEL). A node whose clock is behind the one that queued the job finds the share not yet due and queues the
+     * job again for its expiry; a share re-shared with another expiry, or none, is left to its own job.
+     */
+    public void expireShare(ShareExpiry expiry) {
+        transactions.run(uow -> {
+            Optional<Image> image = uow.images().findForUpdate(expiry.imageId());
+            if (image.isEmpty()) {
+                return null; // deleted, which needed every share gone first
+            }
+            Instant now = clock.instant();
+            endDueShares(uow, image.get());
+            uow.shares().find(expiry.imageId(), expiry.accountId())
+                    .filter(s -> expiry.expiresAt().equals(s.expiresAt()))
+                    .ifPresent(s -> enqueueExpiry(uow, expiry, now));
+            return null;
+        });
+    }
+
+    /** Ends the image's shares whose expiry has passed, as a CANCEL would, audited as {@link #AUDIT_SHARE_EXPIRED}. */
+    private void endDueShares(UnitOfWork uow, Image image) {
+        List<String> ended = uow.shares().due(image.imageId(), clock.instant()).stream().map(Share::accountId).toList();
+        if (ended.isEmpty()) {
+            return;
+        }
+        ended.forEach(account -> uow.shares().remove(image.imageId(), account));
+        CallContext system = new CallContext(UUID.randomUUID().toString(), null, image.region(), null);
+        appendEvents(uow, system, AUDIT_SHARE_EXPIRED, List.of(image.imageId()), ended, AuditEvent.SUCCESS, null);
+    }
+
+    /** Decline ({@code declined}) or accept again a share, for the calling recipient only. */
+    public void setDeclined(CallContext ctx, String imageId, boolean declined) {
+        audited(ctx, declined ? "ImagehubDeclineSharedImage" : "ImagehubAcceptSharedImage", imageId, List.of(), uow -> {
+            Image image = uow.images().findForUpdate(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
+            ImagePolicy.requireRecipient(relation(uow, ctx, image), image);
+            Share share = uow.shares().find(imageId, ctx.accountId()).orElseThrow();
+            if (share.declined() != declined) {
+                uow.shares().setDeclined(imageId, ctx.accountId(), declined ? clock.instant() : null);
+            }
             return null;
         }, null, false);
     }
@@ -145,7 +239,8 @@ public final class ImageService {
         return transactions.run(uow -> {
             Image image = uow.images().find(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
             ImagePolicy.requireOwnerOfShares(relation(uow, ctx, image), image);
-            return uow.shares().list(imageId);
+            Instant now = clock.instant();
+            return uow.shares().list(imageId).stream().filter(s -> ImagePolicy.inForce(s, now)).toList();
         });
     }
 
@@ -163,8 +258,22 @@ public final class ImageService {
     }
 
     Relation relation(UnitOfWork uow, CallContext ctx, Image image) {
-        return ImagePolicy.relation(image, ctx.accountId(), ctx.region(),
-                () -> uow.shares().exists(image.imageId(), ctx.accountId()));
+        return ImagePolicy.relation(image, ctx.accountId(), ctx.region(), () -> shareInForce(uow, ctx, image).isPresent());
+    }
+
+    /** RunInstances and ResetInstance: the caller may launch from the image (which the caller has locked). */
+    void requireMayLaunch(UnitOfWork uow, CallContext ctx, Image image) {
+        Optional<Share> share = shareInForce(uow, ctx, image);
+        ImagePolicy.requireMayLaunch(ImagePolicy.relation(image, ctx.accountId(), ctx.region(), share::isPresent),
+                image, share.filter(Share::declined).isPresent());
+    }
+
+    private Optional<Share> shareInForce(UnitOfWork uow, CallContext ctx, Image image) {
+        if (image.isPublic() || image.ownerId().equals(ctx.accountId())) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return uow.shares().find(image.imageId(), ctx.accountId()).filter(s -> ImagePolicy.inForce(s, now));
     }
 
     void requireQuotaRoom(UnitOfWork uow, String accountId, String region, int more) {

@@ -298,7 +298,7 @@ public final class InstanceService {
     /** The image locked against a concurrent delete, so the disk never clones a manifest that is going away. */
     private Image launchableImage(UnitOfWork uow, CallContext ctx, String imageId) {
         Image image = uow.images().findForUpdate(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
-        ImagePolicy.requireMayLaunch(images.relation(uow, ctx, image), image);
+        images.requireMayLaunch(uow, ctx, image);
         return image;
     }
 

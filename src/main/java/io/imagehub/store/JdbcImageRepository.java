@@ -115,7 +115,8 @@ final class JdbcImageRepository implements ImageRepository {
      * offset + limit rows: the public and owned branches name their index's leading columns in ORDER BY (constant
      * under their WHERE) so that H2 reads the listing index in order and stops there, instead of sorting every
      * matching row (H2 uses an index for ORDER BY only when the sort columns are a prefix of the index).
-     * The total is the sum of per-branch counts, asked only when the page does not already tell it.
+     * The total is the sum of per-branch counts, asked only when the page does not already tell it. A share its
+     * recipient declined is not listed to that recipient.
      */
     @Override
     public Page<ImageView> search(ImageQuery q) {
@@ -130,7 +131,7 @@ final class JdbcImageRepository implements ImageRepository {
         }
         if (q.kinds().contains(ImageQuery.SHARED)) {
             branches.add(Branch.of(q, ImageQuery.SHARED, " FROM image_shares s JOIN images i ON i.image_id = s.image_id "
-                    + "WHERE s.account_id = ? AND i.region = ?", List.of(q.callerId(), q.region()), ""));
+                    + "WHERE s.account_id = ? AND s.declined_at IS NULL AND i.region = ?", List.of(q.callerId(), q.region()), ""));
         }
         if (branches.isEmpty()) {
             return new Page<>(List.of(), 0);

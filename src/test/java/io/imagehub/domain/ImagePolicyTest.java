@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imagehub.domain.ImagePolicy.Relation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -68,18 +69,55 @@ class ImagePolicyTest {
     @Test
     void recipientMayLaunchSharedImageOnlyInItsRegion() {
         assertThatCode(() -> ImagePolicy.requireMayLaunch(
-                ImagePolicy.relation(NORMAL, RECIPIENT, GZ, () -> true), NORMAL)).doesNotThrowAnyException();
+                ImagePolicy.relation(NORMAL, RECIPIENT, GZ, () -> true), NORMAL, false)).doesNotThrowAnyException();
         assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayLaunch(
-                ImagePolicy.relation(NORMAL, RECIPIENT, SH, () -> true), NORMAL));
+                ImagePolicy.relation(NORMAL, RECIPIENT, SH, () -> true), NORMAL, false));
     }
 
     @Test
     void launchNeedsAVisibleNormalImage() {
-        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.OWNER, NORMAL)).doesNotThrowAnyException();
-        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.PUBLIC, PUBLIC)).doesNotThrowAnyException();
-        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayLaunch(Relation.STRANGER, NORMAL));
+        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.OWNER, NORMAL, false)).doesNotThrowAnyException();
+        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.PUBLIC, PUBLIC, false)).doesNotThrowAnyException();
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayLaunch(Relation.STRANGER, NORMAL, false));
         assertRefused("InvalidParameterValue.InvalidImageState",
-                () -> ImagePolicy.requireMayLaunch(Relation.RECIPIENT, IMPORTING));
+                () -> ImagePolicy.requireMayLaunch(Relation.RECIPIENT, IMPORTING, false));
+    }
+
+    @Test
+    void aRecipientThatDeclinedCannotLaunchButTheFlagMeansNothingToOthers() {
+        assertRefused("InvalidParameterValue.InvalidImageId",
+                () -> ImagePolicy.requireMayLaunch(Relation.RECIPIENT, NORMAL, true));
+        assertThatCode(() -> ImagePolicy.requireMayLaunch(Relation.OWNER, NORMAL, true)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void onlyARecipientDeclinesOrAccepts() {
+        assertThatCode(() -> ImagePolicy.requireRecipient(Relation.RECIPIENT, NORMAL)).doesNotThrowAnyException();
+        assertRefused("InvalidParameterValue.InvalidImageId", () -> ImagePolicy.requireRecipient(Relation.OWNER, NORMAL));
+        assertRefused("InvalidParameterValue.InvalidImageId", () -> ImagePolicy.requireRecipient(Relation.PUBLIC, PUBLIC));
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireRecipient(Relation.STRANGER, NORMAL));
+    }
+
+    @Test
+    void aShareIsInForceUntilTheInstantOfItsExpiry() {
+        Instant at = Instant.parse("2026-06-01T00:00:00Z");
+        Share expiring = new Share("img-abcd1234", RECIPIENT, at.minusSeconds(60), at, null);
+        assertThat(ImagePolicy.inForce(expiring, at.minusMillis(1))).isTrue();
+        assertThat(ImagePolicy.inForce(expiring, at)).isFalse();
+        assertThat(ImagePolicy.inForce(new Share("img-abcd1234", RECIPIENT, at, null, null), at.plusSeconds(86400L * 3650)))
+                .as("no expiry: until cancelled").isTrue();
+    }
+
+    @Test
+    void anExpiryMustLieInTheFutureWithinTheHorizon() {
+        Instant now = Instant.parse("2026-06-01T00:00:00Z");
+        Duration horizon = Duration.ofDays(30);
+        assertThatCode(() -> ImagePolicy.requireValidExpiry(now.plusSeconds(1), now, horizon)).doesNotThrowAnyException();
+        assertThatCode(() -> ImagePolicy.requireValidExpiry(now.plus(horizon), now, horizon)).doesNotThrowAnyException();
+        assertRefused("InvalidParameterValue", () -> ImagePolicy.requireValidExpiry(now, now, horizon));
+        assertRefused("InvalidParameterValue", () -> ImagePolicy.requireValidExpiry(now.minusSeconds(5), now, horizon));
+        assertRefused("InvalidParameterValue",
+                () -> ImagePolicy.requireValidExpiry(now.plus(horizon).plusSeconds(1), now, horizon));
     }
 
     private static void assertRefused(String code, ThrowingCallable check) {

@@ -4,6 +4,8 @@ import static io.imagehub.it.SdkAssertions.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.tencentcloudapi.common.CommonClient;
+import com.tencentcloudapi.common.CommonRequest;
 import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.cvm.v20170312.CvmClient;
 import com.tencentcloudapi.cvm.v20170312.models.DescribeImageQuotaRequest;
@@ -316,6 +318,46 @@ class SharingRulesTest {
                 .isEqualTo(owners.path("ImagehubSha256").asText());
         assertThat(recipients.path("ImagehubSizeBytes").asLong()).isEqualTo(DISK.length)
                 .isEqualTo(owners.path("ImagehubSizeBytes").asLong());
+    }
+
+    private static void decline(Scene s, int recipient, String action) throws TencentCloudSDKException {
+        server.commonClient(s.others().get(recipient), GZ)
+                .commonRequest(new CommonRequest("{\"ImageId\":\"" + s.imageId() + "\"}"), action);
+    }
+
+    @Test
+    void aDeclinedShareLeavesOnlyThatRecipientsListingsAndLaunchesUntilAccepted() throws Exception {
+        Scene s = scene(2);
+        Shares.share(s.ownerGz(), s.imageId(), s.id(0), s.id(1));
+        assertThat(Shares.sharedWithMe(s.gz(0))).extracting(Image::getImageId).containsExactly(s.imageId());
+
+        decline(s, 0, "ImagehubDeclineSharedImage");
+        decline(s, 0, "ImagehubDeclineSharedImage"); // again: no change, no error
+        assertThat(Shares.sharedWithMe(s.gz(0))).as("the decliner's (cached) listing").isEmpty();
+        assertThat(Images.find(s.gz(0), s.imageId())).as("asked for by id").isEmpty();
+        assertRefused("InvalidParameterValue.InvalidImageId",
+                () -> Instances.run(s.gz(0), "ap-guangzhou-3", s.imageId(), 1));
+        assertThat(Shares.sharedWithMe(s.gz(1))).extracting(Image::getImageId).containsExactly(s.imageId());
+        assertThat(Shares.recipients(s.ownerGz(), s.imageId())).as("the owner's share list is untouched")
+                .containsExactlyInAnyOrder(s.id(0), s.id(1));
+
+        decline(s, 0, "ImagehubAcceptSharedImage");
+        assertThat(Shares.sharedWithMe(s.gz(0))).extracting(Image::getImageId).containsExactly(s.imageId());
+        Instances.run(s.gz(0), "ap-guangzhou-3", s.imageId(), 1);
+    }
+
+    @Test
+    void onlyARecipientCanDeclineAndAStrangerLearnsNothing() throws Exception {
+        Scene s = scene(2);
+        Shares.share(s.ownerGz(), s.imageId(), s.id(0));
+        CommonClient owner = server.commonClient(s.owner(), GZ);
+        String body = "{\"ImageId\":\"" + s.imageId() + "\"}";
+        assertRefused("InvalidParameterValue.InvalidImageId",
+                () -> owner.commonRequest(new CommonRequest(body), "ImagehubDeclineSharedImage"));
+        assertRefused("InvalidImageId.NotFound", () -> decline(s, 1, "ImagehubDeclineSharedImage"));
+        assertRefused("InvalidImageId.NotFound", () -> server.commonClient(s.others().get(0), SH)
+                .commonRequest(new CommonRequest(body), "ImagehubDeclineSharedImage"));
+        assertThat(Shares.sharedWithMe(s.gz(0))).extracting(Image::getImageId).containsExactly(s.imageId());
     }
 
     /** Account names are unique per server: every test makes its own accounts. */

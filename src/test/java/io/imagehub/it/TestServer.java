@@ -2,6 +2,7 @@ package io.imagehub.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.tencentcloudapi.common.CommonClient;
 import com.tencentcloudapi.common.Credential;
 import com.tencentcloudapi.common.profile.ClientProfile;
 import com.tencentcloudapi.common.profile.HttpProfile;
@@ -132,6 +133,20 @@ public final class TestServer implements AutoCloseable {
         ClientProfile profile = new ClientProfile();
         profile.setHttpProfile(http);
         return new CvmClient(new Credential(secretId, secretKey), region, profile);
+    }
+
+    /**
+     * The official SDK's generic client, for imagehub's extension actions ({@code Imagehub*}), which CvmClient has
+     * no method for: {@code commonRequest(new CommonRequest(json), action)} answers the Response object as JSON.
+     */
+    public CommonClient commonClient(Account account, String region) {
+        HttpProfile http = new HttpProfile();
+        http.setEndpoint(endpoint());
+        http.setProtocol(HttpProfile.REQ_HTTP);
+        ClientProfile profile = new ClientProfile();
+        profile.setHttpProfile(http);
+        return new CommonClient("cvm", "2017-03-12", new Credential(account.secretId(), account.secretKey()), region,
+                profile);
     }
 
     @Override

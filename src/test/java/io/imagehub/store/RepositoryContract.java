@@ -137,6 +137,24 @@ abstract class RepositoryContract extends StoreContract {
         assertThat(tx.<Boolean>run(uow -> uow.shares().remove(img.imageId(), other))).isFalse();
     }
 
+    @Test
+    void aShareKeepsItsExpiryAndDeclineAndIsDueFromTheInstantOfItsExpiry() {
+        Image img = insert(image(owner, "e", T0, Map.of()));
+        Instant expiry = T0.plusSeconds(60);
+        tx.run(uow -> uow.shares().add(img.imageId(), other, T0));
+        tx.run(uow -> { uow.shares().setExpiry(img.imageId(), other, expiry); return null; });
+        assertThat(tx.<List<Share>>run(uow -> uow.shares().due(img.imageId(), expiry.minusMillis(1)))).isEmpty();
+        assertThat(tx.<List<Share>>run(uow -> uow.shares().due(img.imageId(), expiry))).singleElement()
+                .satisfies(s -> assertThat(s.expiresAt()).isEqualTo(expiry));
+        assertThat(tx.<Boolean>run(uow -> uow.shares().setDeclined(img.imageId(), other, T0))).isTrue();
+        assertThat(tx.<Optional<Share>>run(uow -> uow.shares().find(img.imageId(), other))).get()
+                .satisfies(s -> assertThat(s.declined()).isTrue());
+        tx.run(uow -> { uow.shares().setExpiry(img.imageId(), other, null); return null; });
+        assertThat(tx.<List<Share>>run(uow -> uow.shares().due(img.imageId(), expiry.plusSeconds(3600)))).isEmpty();
+        assertThat(tx.<Boolean>run(uow -> uow.shares().setDeclined(img.imageId(), owner, T0)))
+                .as("no such share").isFalse();
+    }
+
     private ListingVersion version(String accountId) {
         return tx.run(uow -> uow.images().listingVersion(accountId));
     }
@@ -174,6 +192,10 @@ abstract class RepositoryContract extends StoreContract {
                 owner, recipient, bystander)).containsExactlyInAnyOrder(owner, recipient);
         assertThat(bumpedBy(uow -> { uow.images().completeData(id, ImageState.NORMAL, 1, "cd".repeat(32), "{}");
             return null; }, owner, recipient, bystander)).containsExactlyInAnyOrder(owner, recipient);
+        assertThat(bumpedBy(uow -> uow.shares().setDeclined(id, recipient, T0), owner, recipient, bystander))
+                .containsExactly(recipient);
+        assertThat(bumpedBy(uow -> { uow.shares().setExpiry(id, recipient, T0.plusSeconds(60)); return null; },
+                owner, recipient, bystander)).as("an expiry changes no listing until the share ends").isEmpty();
         assertThat(bumpedBy(uow -> uow.shares().remove(id, recipient), owner, recipient, bystander))
                 .containsExactly(recipient);
         assertThat(bumpedBy(uow -> uow.shares().remove(id, recipient), owner, recipient, bystander))

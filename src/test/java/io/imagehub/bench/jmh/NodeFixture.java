@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -83,7 +84,8 @@ final class NodeFixture implements AutoCloseable {
         this.transactions = new JdbcTransactions(database);
         this.accounts = new AccountService(transactions, SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()),
                 clock);
-        ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota);
+        ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
+                Duration.ofDays(config.shareExpiryMaxDays));
         new RegionActions(config.regions).register(actions);
         new ImageActions(images, new ImportService(images, config.importAllow, clock, () -> { }),
                 config.listingCacheMib * (1L << 20)).register(actions);
