@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The web console at {@code /console}: server-rendered pages (JTE, precompiled), htmx for the live parts. Each page
  * is made of API calls signed with the session's key ({@link ApiCalls}); this class keeps the session, the CSRF
- * check and the frame of the pages, and leaves the pages to {@link ImagePages}.
+ * check and the frame of the pages, and leaves the pages to
+ * {@link ImagePages}, {@link ImageDetailPages} and {@link InstancePages}.
  */
 public final class Console implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
@@ -44,6 +45,8 @@ public final class Console implements HttpService {
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     private final Assets assets = new Assets();
     private final ImagePages images;
+    private final ImageDetailPages image;
+    private final InstancePages instances;
 
     @FunctionalInterface
     interface Page {
@@ -54,6 +57,8 @@ public final class Console implements HttpService {
         this.api = new ApiCalls(gateway);
         this.sessions = sessions;
         this.images = new ImagePages(this);
+        this.image = new ImageDetailPages(this);
+        this.instances = new InstancePages(this, image);
     }
 
     @Override
@@ -65,6 +70,8 @@ public final class Console implements HttpService {
                 .post("/signout", (req, res) -> handle(req, res, signedIn(checked(this::signOut))))
                 .post("/settings", (req, res) -> handle(req, res, signedIn(checked(this::settings))));
         images.routing(rules);
+        image.routing(rules);
+        instances.routing(rules);
     }
 
     /** Wraps a page: security headers on every answer, and an error page rather than a stack trace. */

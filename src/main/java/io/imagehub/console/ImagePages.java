@@ -34,10 +34,30 @@ final class ImagePages {
 
     void routing(HttpRules rules) {
         rules.get("/images", (req, res) -> console.handle(req, res, console.signedIn(this::list)))
-                .get("/images/table", (req, res) -> console.handle(req, res, console.signedIn(this::table)));
+                .get("/images/table", (req, res) -> console.handle(req, res, console.signedIn(this::table)))
+                .post("/images/import", (req, res) -> console.handle(req, res,
+                        console.signedIn(console.checked(this::importImage))));
     }
 
     private void list(Exchange x) {
+        list(x, null);
+    }
+
+    /** ImportImage from a URL; a refusal is shown on the Custom images tab. */
+    private void importImage(Exchange x) {
+        String[] os = x.param("os").split("\\|", 2); // "OsName|OsVersion", as the form's options carry them
+        ObjectNode body = ApiCalls.body().put("ImageUrl", x.param("url")).put("ImageName", x.param("name"))
+                .put("OsType", os[0]).put("OsVersion", os.length > 1 ? os[1] : "")
+                .put("Architecture", x.param("architecture"));
+        Answer answer = console.call(x, "ImportImage", body);
+        if (answer.ok()) {
+            x.redirect("/console/images?tab=custom&done=import");
+        } else {
+            list(x, new Problem(answer.errorCode(), answer.errorMessage()));
+        }
+    }
+
+    private void list(Exchange x, Problem refusal) {
         Messages m = console.messages(x);
         String tab = tab(x);
         List<Tab> tabs = TABS.stream().map(t -> new Tab(t, m.t("tab." + t), "/console/images?tab=" + t,
@@ -49,8 +69,20 @@ final class ImagePages {
         }
         Listing listing = listing(x, tab);
         x.html(Status.OK_200, console.render("images.jte", new Views.ImagesPage(
-                console.chrome(x, m.t("nav.images"), "images", listing.problem()), tabs, tab, x.param("q"), states,
-                listing.table(), List.of())));
+                console.chrome(x, m.t("nav.images"), "images", refusal != null ? refusal : listing.problem()), tabs,
+                tab, x.param("q"), states, listing.table(), importOs(x))));
+    }
+
+    /** The operating systems ImportImage accepts (DescribeImportImageOs), for the import form. */
+    private List<Option> importOs(Exchange x) {
+        List<Option> os = new ArrayList<>();
+        for (JsonNode entry : console.call(x, "DescribeImportImageOs", ApiCalls.body()).get("ImportImageOsVersionSet")) {
+            String name = entry.path("OsName").asText();
+            for (JsonNode version : entry.path("OsVersions")) {
+                os.add(new Option(name + "|" + version.asText(), name + " " + version.asText(), false));
+            }
+        }
+        return os;
     }
 
     /** The table alone: what the page's live part polls while an image in it is in progress. */

@@ -45,4 +45,70 @@ public final class Views {
 
     public record ErrorPage(Messages m, String title, String message) {
     }
+
+    /** An image's own page. {@code relation} is OWNER, RECIPIENT or PUBLIC; the owner's parts are null otherwise. */
+    public record ImagePage(Chrome chrome, String id, String name, String description, String state, Integer percent,
+                            String relation, String ownerAccount, List<Option> attributes, String digest, String sizeBytes,
+                            String failure, String lineage, List<ShareRow> shares, int shareLimit,
+                            List<AuditRow> audit, String deleteBlocked, List<Option> copyRegions, List<Option> zones,
+                            List<Option> instanceTypes, CopyBars copies) {
+        public boolean isOwner() {
+            return "OWNER".equals(relation);
+        }
+
+        public boolean isRecipient() {
+            return "RECIPIENT".equals(relation);
+        }
+
+        public boolean isNormal() {
+            return "NORMAL".equals(state);
+        }
+    }
+
+    public record ShareRow(String accountId, String since) {
+    }
+
+    public record AuditRow(String time, String actor, String action, String accounts, String outcome,
+                           String detail) {
+        public boolean refused() {
+            return !"Success".equals(outcome);
+        }
+    }
+
+    /** One bar per destination of a copy (SyncImages); polls itself until every copy is NORMAL or failed. */
+    public record CopyBars(Messages m, List<CopyBar> bars, String selfUrl, boolean live) {
+    }
+
+    public record CopyBar(String region, String imageId, String state, int percent) {
+    }
+
+    public record InstanceRow(String id, String name, String state, String type, String zone, String imageId,
+                              String created) {
+        public boolean settled() {
+            return switch (state) {
+                case "PENDING", "STARTING", "STOPPING", "REBOOTING", "TERMINATING" -> false;
+                default -> true;
+            };
+        }
+
+        public boolean running() {
+            return "RUNNING".equals(state);
+        }
+
+        public boolean stopped() {
+            return "STOPPED".equals(state);
+        }
+    }
+
+    /** The instance list polls itself while an instance in it is changing state. */
+    public record InstanceTable(Messages m, String csrf, List<InstanceRow> rows, long total, List<Option> images,
+                                boolean live) {
+    }
+
+    public record InstancesPage(Chrome chrome, InstanceTable table, List<Option> images, List<Option> zones,
+                                List<Option> instanceTypes) {
+    }
+
+    public record AccountPage(Chrome chrome, long imagesUsed, long imageQuota, long instances, String secretId) {
+    }
 }
