@@ -58,8 +58,17 @@ public final class ImportJob implements JobHandler {
             }
             Manifest manifest;
             try (InputStream body = new Bounded(connection.getInputStream(), maxImageBytes)) {
+                int[] shownPercent = {0};
                 manifest = ChunkedImageWriter.write(body, storeOfImage.apply(job.imageId()),
-                        ChunkedImageWriter.DEFAULT_CHUNK_SIZE, bytes -> control.progress("{\"bytes\":" + bytes + "}"));
+                        ChunkedImageWriter.DEFAULT_CHUNK_SIZE, bytes -> {
+                            control.progress("{\"bytes\":" + bytes + "}");
+                            // SyncPercent while IMPORTING, when the length is known (what the console's bars show)
+                            int percent = declared > 0 ? (int) (bytes * 100 / declared) : 0;
+                            if (percent > shownPercent[0] && percent < 100) {
+                                shownPercent[0] = percent;
+                                images.syncProgress(job.imageId(), percent);
+                            }
+                        });
             } catch (TooLargeException e) {
                 images.failData(job.imageId(), e.getMessage());
                 return;

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Set-up chores of the API benchmarks against a running server: accounts, seeded images, the results file. */
 public final class BenchSupport {
@@ -66,6 +68,27 @@ public final class BenchSupport {
             }
         }
         return ids;
+    }
+
+    /**
+     * Runs {@code call} {@code warmup} times untimed (each with its own index), then {@code rounds} times one after
+     * the other, each timed.
+     */
+    public static LoadGenerator.Result timeSequential(String name, int warmup, int rounds, IntFunction<?> call) {
+        for (int i = 0; i < warmup; i++) {
+            call.apply(i);
+        }
+        long[] latencies = new long[rounds];
+        long start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            long t = System.nanoTime();
+            call.apply(warmup + i);
+            latencies[i] = System.nanoTime() - t;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(latencies);
+        return new LoadGenerator.Result(name, 1, rounds, 0, seconds, LoadGenerator.percentile(latencies, 0.50),
+                LoadGenerator.percentile(latencies, 0.99));
     }
 
     /** Prints the table and writes the results as JSON lines under bench/results/ (or to env BENCH_RESULTS). */

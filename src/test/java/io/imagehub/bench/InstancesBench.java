@@ -6,7 +6,6 @@ import io.imagehub.bench.LoadGenerator.Result;
 import io.imagehub.it.FileServer;
 import io.imagehub.it.RawClient;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
@@ -80,22 +79,8 @@ public final class InstancesBench {
         BenchSupport.report("Instances from a 1 GiB image", results);
     }
 
-    /** Runs {@code call} WARMUP times untimed (each with its own index), then {@code rounds} times timed. */
     private static Result time(String name, int rounds, IntFunction<JsonNode> call) {
-        for (int i = 0; i < WARMUP; i++) {
-            call.apply(i);
-        }
-        long[] latencies = new long[rounds];
-        long start = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            long t = System.nanoTime();
-            call.apply(WARMUP + i);
-            latencies[i] = System.nanoTime() - t;
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(latencies);
-        return new Result(name, 1, rounds, 0, seconds, LoadGenerator.percentile(latencies, 0.50),
-                LoadGenerator.percentile(latencies, 0.99));
+        return BenchSupport.timeSequential(name, WARMUP, rounds, call);
     }
 
     private static JsonNode ok(JsonNode response) {
