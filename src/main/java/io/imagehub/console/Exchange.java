@@ -118,6 +118,12 @@ final class Exchange {
         res.send();
     }
 
+    /** An answer to the page's own script (the upload's first step). */
+    void json(String json) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(json.getBytes(StandardCharsets.UTF_8));
+    }
+
     void html(Status status, String html) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");

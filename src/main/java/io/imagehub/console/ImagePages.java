@@ -36,7 +36,9 @@ final class ImagePages {
         rules.get("/images", (req, res) -> console.handle(req, res, console.signedIn(this::list)))
                 .get("/images/table", (req, res) -> console.handle(req, res, console.signedIn(this::table)))
                 .post("/images/import", (req, res) -> console.handle(req, res,
-                        console.signedIn(console.checked(this::importImage))));
+                        console.signedIn(console.checked(this::importImage))))
+                .post("/images/upload", (req, res) -> console.handle(req, res,
+                        console.signedIn(console.checked(this::startUpload))));
     }
 
     private void list(Exchange x) {
@@ -55,6 +57,27 @@ final class ImagePages {
         } else {
             list(x, new Problem(answer.errorCode(), answer.errorMessage()));
         }
+    }
+
+    /**
+     * The first half of an upload of a local file: ImportImage with the file's size opens the upload and answers the
+     * signed URL (a path on this endpoint) that takes its bytes. The page's script then PUTs the file there itself,
+     * showing its progress; the URL admits that one upload only, and the key stays here.
+     */
+    private void startUpload(Exchange x) {
+        String[] os = x.param("os").split("\\|", 2);
+        ObjectNode body = ApiCalls.body().put("ImageName", x.param("name")).put("OsType", os[0])
+                .put("OsVersion", os.length > 1 ? os[1] : "").put("Architecture", x.param("architecture"))
+                .put("ImagehubUploadSizeBytes", parseLong(x.param("size")));
+        Answer answer = console.call(x, "ImportImage", body);
+        ObjectNode reply = ApiCalls.body();
+        if (answer.ok()) {
+            reply.put("ImageId", answer.get("ImageId").asText())
+                    .put("UploadUrl", answer.get("ImagehubUploadUrl").asText());
+        } else {
+            reply.put("Code", answer.errorCode()).put("Message", answer.errorMessage());
+        }
+        x.json(reply.toString());
     }
 
     private void list(Exchange x, Problem refusal) {
@@ -204,6 +227,14 @@ final class ImagePages {
             u++;
         }
         return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0; // the API refuses a size below 1 with its own message
+        }
     }
 
     static int parseInt(String s, int fallback) {

@@ -81,8 +81,9 @@ public final class ConsoleBench {
         return BenchSupport.timeSequential(name, WARMUP, rounds, i -> {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200 || !response.body().contains("<main")) {
-                    throw new IllegalStateException(path + " answered " + response.statusCode());
+                String body = response.body();
+                if (response.statusCode() != 200 || !(body.contains("<main") || body.contains("id=\"image-table\""))) {
+                    throw new IllegalStateException(path + " answered " + response.statusCode() + " without its page");
                 }
                 return response;
             } catch (java.io.IOException e) {
