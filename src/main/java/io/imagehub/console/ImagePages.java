@@ -13,7 +13,9 @@ import io.imagehub.console.Views.Problem;
 import io.imagehub.console.Views.Tab;
 import io.imagehub.domain.ImageState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The Images page (Public / Custom / Shared tabs, as in Tencent's console). */
@@ -98,14 +100,20 @@ final class ImagePages {
 
     /** The operating systems ImportImage accepts (DescribeImportImageOs), for the import form. */
     private List<Option> importOs(Exchange x) {
-        List<Option> os = new ArrayList<>();
-        for (JsonNode entry : console.call(x, "DescribeImportImageOs", ApiCalls.body()).get("ImportImageOsVersionSet")) {
+        Answer answer = console.call(x, "DescribeImportImageOs", ApiCalls.body());
+        Set<String> windows = new HashSet<>();
+        answer.get("ImportImageOsListSupported").path("Windows").forEach(w -> windows.add(w.asText()));
+        List<Option> linux = new ArrayList<>();
+        List<Option> others = new ArrayList<>();
+        for (JsonNode entry : answer.get("ImportImageOsVersionSet")) {
             String name = entry.path("OsName").asText();
             for (JsonNode version : entry.path("OsVersions")) {
-                os.add(new Option(name + "|" + version.asText(), name + " " + version.asText(), false));
+                (windows.contains(name) ? others : linux).add(new Option(name + "|" + version.asText(),
+                        name + " " + version.asText(), false));
             }
         }
-        return os;
+        linux.addAll(others); // Linux first: what most imports are
+        return linux;
     }
 
     /** The table alone: what the page's live part polls while an image in it is in progress. */

@@ -140,6 +140,11 @@ class ConsoleTest {
             Page page = signIn(ownerContext, owner);
             assertThat(page.locator(".who")).hasText(owner.accountId());
             assertThat(page.locator(".tabs a[aria-current=page]")).hasText("Custom images");
+            link(page, "Public images").click();
+            assertThat(page.locator(".tabs a[aria-current=page]")).hasText("Public images");
+            assertThat(page.locator("#image-table tr[data-image] code").first()).containsText("sha256:");
+            browser.screenshot(page, "images-public");
+            link(page, "Custom images").click();
             String imageId = importThroughTheForm(page, "golden", true);
             assertThat(page.locator("tr[data-image=" + imageId + "] .shares")).hasText("0 of 50");
             browser.screenshot(page, "images-custom");
