@@ -4,6 +4,8 @@ import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER;
 import static io.imagehub.domain.ErrorCodes.UNKNOWN_PARAMETER;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -48,6 +50,8 @@ public final class ActionRegistry {
 
     /** In registration order, which is the order of help and completion. */
     private final Map<String, Action<?>> actions = new LinkedHashMap<>();
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
+    private static final String NOT_AN_OBJECT = "The request body is not a valid JSON object.";
 
     public <R> void register(String name, Class<R> requestType, String help, Handler<R> handler) {
         add(new Action<>(name, requestType, handler, true, help));
@@ -144,12 +148,17 @@ public final class ActionRegistry {
         throw new IllegalArgumentException("no wire type for " + c);
     }
 
-    /** Binds a JSON body (empty means {}) to the action's request and runs it. */
+    /**
+     * Binds a JSON body (empty means {}) to the action's request and runs it. Only an object binds: Jackson would
+     * read {@code null} as a null request and a scalar through a record's one-argument constructor.
+     */
     public <R> Object invokeJson(Action<R> action, CallContext ctx, byte[] body) {
         R request;
-        try {
-            request = body.length == 0 ? Json.STRICT.readValue("{}", action.requestType())
-                    : Json.STRICT.readValue(body, action.requestType());
+        try (JsonParser parser = Json.STRICT.createParser(body.length == 0 ? EMPTY_OBJECT : body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new ApiException(INVALID_PARAMETER, NOT_AN_OBJECT);
+            }
+            request = Json.STRICT.readValue(parser, action.requestType());
         } catch (IOException e) {
             throw bindingError(e);
         }
@@ -175,7 +184,7 @@ public final class ActionRegistry {
             return new ApiException(INVALID_PARAMETER, "The parameter `" + path(mismatch) + "` has the wrong type.");
         }
         if (e instanceof JacksonException) {
-            return new ApiException(INVALID_PARAMETER, "The request body is not a valid JSON object.");
+            return new ApiException(INVALID_PARAMETER, NOT_AN_OBJECT);
         }
         return new ApiException(INVALID_PARAMETER, "The request parameters cannot be read.");
     }

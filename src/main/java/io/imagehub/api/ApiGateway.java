@@ -14,6 +14,7 @@ import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import io.imagehub.config.ServerConfig;
 import io.imagehub.domain.AccountService.ResolvedKey;
 import io.imagehub.domain.ApiException;
+import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -79,7 +80,7 @@ public final class ApiGateway {
             throw new ApiException(UNSUPPORTED_PROTOCOL, "Only GET and POST are supported.");
         }
         if (request.body() == null) {
-            throw new ApiException("RequestSizeLimitExceeded",
+            throw new ApiException(ErrorCodes.REQUEST_SIZE_LIMIT_EXCEEDED,
                     "The request body is larger than " + config.maxRequestBytes + " bytes.");
         }
         return authenticator.authenticate(request);

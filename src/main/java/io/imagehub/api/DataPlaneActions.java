@@ -64,7 +64,7 @@ public final class DataPlaneActions {
         }
         Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
         if (Boolean.TRUE.equals(r.encrypt()) || r.kmsKeyId() != null) {
-            throw new ApiException("UnsupportedOperation.EncryptedImagesNotSupported",
+            throw new ApiException(ErrorCodes.ENCRYPTED_IMAGES_UNSUPPORTED,
                     "imagehub does not encrypt images; `Encrypt` and `KmsKeyId` are not supported.");
         }
         for (String region : r.destinationRegions()) {

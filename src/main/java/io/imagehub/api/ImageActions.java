@@ -13,6 +13,7 @@ import io.imagehub.api.model.ImageDto;
 import io.imagehub.api.model.TagDto;
 import io.imagehub.api.model.TagSpecificationDto;
 import io.imagehub.domain.ApiException;
+import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
 import io.imagehub.domain.Image;
 import io.imagehub.domain.ImageQuery;
@@ -233,7 +234,7 @@ public final class ImageActions {
         Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
         Params.maxLength(r.imageDescription(), Params.MAX_IMAGE_DESCRIPTION, "ImageDescription");
         if (r.importImageDataDiskList() != null && !r.importImageDataDiskList().isEmpty()) {
-            throw new ApiException("UnsupportedOperation", "Importing data disks is not supported yet.");
+            throw new ApiException(ErrorCodes.UNSUPPORTED_OPERATION, "Importing data disks is not supported yet.");
         }
         Map<String, String> tags = tags(r.tagSpecification());
         boolean dryRun = Boolean.TRUE.equals(r.dryRun());
@@ -279,7 +280,7 @@ public final class ImageActions {
         Params.imageId(Params.require(r.imageId(), "ImageId"));
         if (r.imageName() == null && r.imageDescription() == null && r.imageFamily() == null
                 && r.imageDeprecated() == null) {
-            throw new ApiException("MissingParameter",
+            throw new ApiException(ErrorCodes.MISSING_PARAMETER,
                     "Give at least one of `ImageName`, `ImageDescription`, `ImageFamily`, `ImageDeprecated`.");
         }
         if (r.imageName() != null && r.imageName().isBlank()) {
@@ -321,7 +322,7 @@ public final class ImageActions {
         Params.maxCount(r.accountIds(), Params.MAX_IDS, "AccountIds");
         for (String account : r.accountIds()) {
             if (account == null || !Ids.ACCOUNT_ID.matcher(account).matches()) {
-                throw new ApiException("InvalidAccountId.NotFound", "The account `" + account + "` does not exist.");
+                throw new ApiException(ErrorCodes.ACCOUNT_NOT_FOUND, "The account `" + account + "` does not exist.");
             }
         }
         Params.require(r.permission(), "Permission");

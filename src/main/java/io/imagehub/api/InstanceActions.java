@@ -30,6 +30,7 @@ import io.imagehub.config.InstanceTypeConfig;
 import io.imagehub.config.RegionConfig;
 import io.imagehub.config.RegionConfig.ZoneConfig;
 import io.imagehub.domain.ApiException;
+import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
 import io.imagehub.domain.Image;
 import io.imagehub.domain.ImportService;
@@ -141,7 +142,7 @@ public final class InstanceActions {
                     "`KeepImageLogin` cannot be combined with `Password` or `KeyIds`.");
         }
         if (dto.password() != null && keys) {
-            throw new ApiException("InvalidParameterConflict", "`Password` and `KeyIds` cannot both be given.");
+            throw new ApiException(ErrorCodes.INVALID_PARAMETER_CONFLICT, "`Password` and `KeyIds` cannot both be given.");
         }
         if (keys) {
             throw new ApiException(UNSUPPORTED_OPERATION, "Key pairs are not supported; use `Password`.");
@@ -322,7 +323,7 @@ public final class InstanceActions {
         List<String> ids = Params.instanceIds(r.instanceIds(), "InstanceIds");
         checkStopType(r.forceStop(), r.stopType());
         if ("STOP_CHARGING".equals(r.stoppedMode())) {
-            throw new ApiException("UnsupportedOperation.StoppedModeStopCharging",
+            throw new ApiException(ErrorCodes.STOPPED_MODE_STOP_CHARGING_UNSUPPORTED,
                     "Stopped instances keep charging here; `STOP_CHARGING` is not offered.");
         }
         Params.oneOf(r.stoppedMode(), List.of("KEEP_CHARGING"), "StoppedMode");
@@ -398,14 +399,14 @@ public final class InstanceActions {
             throw new ApiException(SPECIFY_ONE_PARAMETER, "Give `InstanceId` (or `SnapshotIds`).");
         }
         if (r.instanceId() != null && fromSnapshots) {
-            throw new ApiException("InvalidParameterConflict", "`InstanceId` and `SnapshotIds` cannot be given together.");
+            throw new ApiException(ErrorCodes.INVALID_PARAMETER_CONFLICT, "`InstanceId` and `SnapshotIds` cannot be given together.");
         }
         if (fromSnapshots) {
             throw new ApiException(UNSUPPORTED_OPERATION, "Images from snapshots are not supported; give `InstanceId`.");
         }
         Params.instanceId(r.instanceId());
         if (r.dataDiskIds() != null && !r.dataDiskIds().isEmpty()) {
-            throw new ApiException("InvalidParameter.DataDiskNotBelongSpecifiedInstance",
+            throw new ApiException(ErrorCodes.DATA_DISK_NOT_OF_INSTANCE,
                     "The instance `" + r.instanceId() + "` has no data disks.");
         }
         Params.oneOf(r.forcePoweroff(), TRUE_FALSE, "ForcePoweroff");

@@ -119,6 +119,11 @@ public final class Imagehub implements AutoCloseable {
         return adminToken;
     }
 
+    /** The metadata store (for the backup and for tests that inspect what a call changed). */
+    public Database database() {
+        return database;
+    }
+
     public ChunkStores chunkStores() {
         return dataPlane.stores;
     }

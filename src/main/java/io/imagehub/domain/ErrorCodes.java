@@ -77,4 +77,8 @@ public final class ErrorCodes {
     public static final String SPECIFY_ONE_PARAMETER = "InvalidParameter.SpecifyOneParameter";
     public static final String INVALID_PASSWORD = "InvalidParameterValue.InvalidPassword";
     public static final String PARAMETER_CONFLICT = "InvalidParameter.ParameterConflict";
+    public static final String INVALID_PARAMETER_CONFLICT = "InvalidParameterConflict";
+    public static final String ENCRYPTED_IMAGES_UNSUPPORTED = "UnsupportedOperation.EncryptedImagesNotSupported";
+    public static final String STOPPED_MODE_STOP_CHARGING_UNSUPPORTED = "UnsupportedOperation.StoppedModeStopCharging";
+    public static final String DATA_DISK_NOT_OF_INSTANCE = "InvalidParameter.DataDiskNotBelongSpecifiedInstance";
 }

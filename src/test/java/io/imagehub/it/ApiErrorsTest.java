@@ -117,6 +117,18 @@ class ApiErrorsTest {
     }
 
     @Test
+    void aBodyThatIsNotAJsonObjectIsAnInvalidParameterForEveryAction() {
+        for (var action : server.node().actions().descriptions()) {
+            for (String body : new String[] {"null", "[]", "\"x\"", "1"}) {
+                assertThat(RawClient.errorCode(raw.call(action.name(), GZ, body))).as("%s %s", action.name(), body)
+                        .isEqualTo("InvalidParameter");
+            }
+        }
+        assertThat(RawClient.errorCode(raw.call("DescribeImages", GZ, "{\"ImageIds\":[null]}")))
+                .isEqualTo("InvalidParameter");
+    }
+
+    @Test
     void unknownMembersWrongTypesAndBrokenJsonAreRefused() {
         assertThat(RawClient.errorCode(raw.call("DescribeImages", GZ, "{\"Limitt\":10}"))).isEqualTo("UnknownParameter");
         assertThat(RawClient.errorCode(raw.call("DescribeImages", GZ, "{\"Limit\":\"10\"}"))).isEqualTo("InvalidParameter");
