@@ -7,9 +7,11 @@ import io.imagehub.domain.InstanceService.Ticket;
 import io.imagehub.domain.JobRepository.Job;
 
 /**
- * Finishes CreateImage: the new image already holds the instance's disk manifest (no bytes are copied), so it
- * becomes NORMAL with that manifest's size and digest; then the instance's CreateImage operation ends (a forced
- * power-off reaches STOPPED). Rerunnable: both steps are idempotent.
+ * Finishes CreateImage: the instance's CreateImage operation ends (a forced power-off reaches STOPPED), then the new
+ * image, which already holds the instance's disk manifest (no bytes are copied), becomes NORMAL with that manifest's
+ * size and digest. In that order, a caller who sees the image NORMAL can use the instance at once; the instance may
+ * change its disk before then without touching the image, whose manifest was taken when CreateImage was accepted.
+ * Rerunnable: both steps are idempotent.
  */
 public final class CreateImageJob implements JobHandler {
     private final ImageData images;
@@ -27,8 +29,8 @@ public final class CreateImageJob implements JobHandler {
             giveUp(job, "the instance disk manifest is missing");
             return;
         }
-        images.completeData(job.imageId(), disk);
         instances.completeOperation(Ticket.fromJson(job.payload()));
+        images.completeData(job.imageId(), disk);
     }
 
     @Override
