@@ -17,6 +17,7 @@ import io.imagehub.domain.ApiException;
 import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class ApiGateway {
     private static final byte[] RESPONSE_OPEN = "{\"Response\":{".getBytes(StandardCharsets.UTF_8);
 
     private final RequestAuthenticator authenticator;
+    private final SignatureV1 signatureV1;
     private final ActionRegistry actions;
     private final ServerConfig config;
 
@@ -41,8 +43,10 @@ public final class ApiGateway {
     public record Reply(String requestId, byte[] body) {
     }
 
-    public ApiGateway(RequestAuthenticator authenticator, ActionRegistry actions, ServerConfig config) {
+    public ApiGateway(RequestAuthenticator authenticator, SignatureV1 signatureV1, ActionRegistry actions,
+                      ServerConfig config) {
         this.authenticator = authenticator;
+        this.signatureV1 = signatureV1;
         this.actions = actions;
         this.config = config;
     }
@@ -56,10 +60,11 @@ public final class ApiGateway {
         String outcome = "Success";
         byte[] reply;
         try {
-            ResolvedKey key = authenticate(request);
-            accountId = key.accountId();
-            reply = success(requestId, dispatch(request, actionName, new CallContext(requestId, key.accountId(),
-                    request.header().apply("X-TC-Region"), request.header().apply("X-TC-Language"))));
+            Call call = authenticate(request);
+            actionName = call.action();
+            accountId = call.key().accountId();
+            reply = success(requestId, dispatch(request, call,
+                    new CallContext(requestId, accountId, call.region(), call.language())));
         } catch (ApiException e) {
             outcome = e.code();
             reply = error(requestId, e.code(), e.getMessage());
@@ -75,7 +80,19 @@ public final class ApiGateway {
         return new Reply(requestId, reply);
     }
 
-    private ResolvedKey authenticate(SignedRequest request) {
+    /**
+     * An authenticated request's common parameters, wherever its style put them (spec 1.2): X-TC-* headers with
+     * TC3, or parameters with signature v1, whose business parameters are then {@code flattened}.
+     */
+    private record Call(ResolvedKey key, boolean signatureV1, String action, String version, String region,
+                        String language, Map<String, String> flattened) {
+        /** How the request names a common parameter, for messages. */
+        String named(String header, String parameter) {
+            return signatureV1 ? "parameter `" + parameter + "`" : "header `" + header + "`";
+        }
+    }
+
+    private Call authenticate(SignedRequest request) {
         if (!"POST".equals(request.method()) && !"GET".equals(request.method())) {
             throw new ApiException(UNSUPPORTED_PROTOCOL, "Only GET and POST are supported.");
         }
@@ -83,34 +100,43 @@ public final class ApiGateway {
             throw new ApiException(ErrorCodes.REQUEST_SIZE_LIMIT_EXCEEDED,
                     "The request body is larger than " + config.maxRequestBytes + " bytes.");
         }
-        return authenticator.authenticate(request);
+        Map<String, String> v1 = SignatureV1.parameters(request);
+        if (v1 != null) {
+            ResolvedKey key = signatureV1.authenticate(request.method(), request.header().apply("Host"), v1);
+            return new Call(key, true, v1.get("Action"), v1.get("Version"), v1.get("Region"), v1.get("Language"),
+                    SignatureV1.businessParameters(v1));
+        }
+        ResolvedKey key = authenticator.authenticate(request);
+        return new Call(key, false, request.header().apply("X-TC-Action"), request.header().apply("X-TC-Version"),
+                request.header().apply("X-TC-Region"), request.header().apply("X-TC-Language"),
+                "GET".equals(request.method()) ? FlattenedParams.decode(request.rawQuery()) : null);
     }
 
-    private Object dispatch(SignedRequest request, String actionName, CallContext ctx) {
-        if (actionName == null || actionName.isEmpty()) {
-            throw new ApiException(MISSING_PARAMETER, "The request is missing the header `X-TC-Action`.");
+    private Object dispatch(SignedRequest request, Call call, CallContext ctx) {
+        if (call.action() == null || call.action().isEmpty()) {
+            throw new ApiException(MISSING_PARAMETER, "The request is missing the " + call.named("X-TC-Action", "Action") + ".");
         }
-        ActionRegistry.Action<?> action = actions.find(actionName);
+        ActionRegistry.Action<?> action = actions.find(call.action());
         if (action == null) {
-            throw new ApiException(INVALID_ACTION, "The action `" + actionName + "` does not exist.");
+            throw new ApiException(INVALID_ACTION, "The action `" + call.action() + "` does not exist.");
         }
-        String version = request.header().apply("X-TC-Version");
+        String version = call.version();
         if (version == null || version.isEmpty()) {
-            throw new ApiException(MISSING_PARAMETER, "The request is missing the header `X-TC-Version`.");
+            throw new ApiException(MISSING_PARAMETER, "The request is missing the " + call.named("X-TC-Version", "Version") + ".");
         }
         if (!VERSION.equals(version)) {
             throw new ApiException(NO_SUCH_VERSION, "The API version `" + version + "` does not exist; use " + VERSION + ".");
         }
         if (action.regionRequired()) {
             if (ctx.region() == null || ctx.region().isEmpty()) {
-                throw new ApiException(MISSING_PARAMETER, "The request is missing the header `X-TC-Region`.");
+                throw new ApiException(MISSING_PARAMETER, "The request is missing the " + call.named("X-TC-Region", "Region") + ".");
             }
             if (config.region(ctx.region()) == null) {
                 throw new ApiException(UNSUPPORTED_REGION, "The region `" + ctx.region() + "` is not supported.");
             }
         }
-        return "GET".equals(request.method())
-                ? actions.invokeTree(action, ctx, FlattenedParams.parse(request.rawQuery()))
+        return call.flattened() != null
+                ? actions.invokeTree(action, ctx, FlattenedParams.tree(call.flattened()))
                 : actions.invokeJson(action, ctx, request.body());
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imagehub.domain.ApiException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,20 +22,37 @@ final class FlattenedParams {
     }
 
     static JsonNode parse(String rawQuery) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return root;
+        return tree(decode(rawQuery));
+    }
+
+    /**
+     * The name/value pairs of a query string or form body ({@code application/x-www-form-urlencoded}: {@code +} is a
+     * space), in their order; a name given twice is refused.
+     */
+    static Map<String, String> decode(String raw) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
         }
-        Map<String, Object> tree = new TreeMap<>();
-        for (String pair : rawQuery.split("&")) {
+        for (String pair : raw.split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
             int eq = pair.indexOf('=');
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            put(tree, key.split("\\.", -1), 0, value, key);
+            if (params.putIfAbsent(key, value) != null) {
+                throw new ApiException(INVALID_PARAMETER, "The parameter `" + key + "` is given more than once.");
+            }
         }
+        return params;
+    }
+
+    /** The JSON tree that decoded flattened parameters stand for. */
+    static JsonNode tree(Map<String, String> params) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        Map<String, Object> tree = new TreeMap<>();
+        params.forEach((key, value) -> put(tree, key.split("\\.", -1), 0, value, key));
         tree.forEach((k, v) -> root.set(k, toNode(v)));
         return root;
     }

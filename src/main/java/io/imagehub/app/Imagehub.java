@@ -8,6 +8,7 @@ import io.imagehub.api.ImagehubActions;
 import io.imagehub.api.InstanceActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
+import io.imagehub.api.SignatureV1;
 import io.imagehub.blob.ChunkStores;
 import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
@@ -29,6 +30,7 @@ import io.imagehub.jobs.JobRunner;
 import io.imagehub.jobs.ShareExpiryJob;
 import io.imagehub.jobs.SyncJob;
 import io.imagehub.store.Database;
+import io.imagehub.store.JdbcNonceLedger;
 import io.imagehub.store.JdbcTransactions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,7 +93,8 @@ public final class Imagehub implements AutoCloseable {
                 dataPlane.exportBuckets(), clock, jobs::nudge)).register(registry);
         new ImagehubActions(images).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
-                config.acceptUnsignedPayload), registry, config);
+                config.acceptUnsignedPayload), new SignatureV1(accounts, new JdbcNonceLedger(database), clock,
+                config.clockSkewSeconds), registry, config);
 
         this.http = new HttpServer(config.host, config.port, config.maxRequestBytes, gateway,
                 new AdminApi(adminToken, accounts, images),

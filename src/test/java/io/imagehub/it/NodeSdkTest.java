@@ -37,11 +37,12 @@ class NodeSdkTest {
     @Test
     void theWholeScenarioWorksWithEveryRequestStyle() throws Exception {
         NodeSdk.Run run = NodeSdk.node("scenario.js", scenarioEnv(server.endpoint(), "http://",
-                "get,zh-cn"), 180);
+                "get,hmac-sha256,hmac-sha1-get,zh-cn"), 180);
 
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
         assertThat(run.steps()).containsExactlyElementsOf(concat(SCENARIO,
-                List.of("style-get", "style-zh-cn", "done")));
+                List.of("style-get", "style-hmac-sha256", "style-hmac-sha1-get",
+                "style-zh-cn", "done")));
     }
 
     /** The accounts, the image to import and the endpoint, as scenario.js reads them. */

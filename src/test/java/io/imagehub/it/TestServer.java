@@ -127,12 +127,22 @@ public final class TestServer implements AutoCloseable {
 
     /** An official SDK client for the node at {@code endpoint} (host:port), over plain HTTP. */
     public static CvmClient client(String endpoint, String secretId, String secretKey, String region) {
+        return client(endpoint, HttpProfile.REQ_HTTP, new Account(null, secretId, secretKey), region, p -> { });
+    }
+
+    /**
+     * An official SDK client for the node at {@code endpoint} over {@code protocol} ({@link HttpProfile#REQ_HTTP}
+     * or {@code REQ_HTTPS}), with the SDK's options (sign method, GET, language, ...) set by {@code options}.
+     */
+    public static CvmClient client(String endpoint, String protocol, Account account, String region,
+                                   Consumer<ClientProfile> options) {
         HttpProfile http = new HttpProfile();
         http.setEndpoint(endpoint);
-        http.setProtocol(HttpProfile.REQ_HTTP);
+        http.setProtocol(protocol);
         ClientProfile profile = new ClientProfile();
         profile.setHttpProfile(http);
-        return new CvmClient(new Credential(secretId, secretKey), region, profile);
+        options.accept(profile);
+        return new CvmClient(new Credential(account.secretId(), account.secretKey()), region, profile);
     }
 
     /**

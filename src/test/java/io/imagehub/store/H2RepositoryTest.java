@@ -22,4 +22,13 @@ class H2RepositoryTest extends RepositoryContract {
             return H2RepositoryTest.this.openDatabase();
         }
     }
+
+    /** The signature v1 nonce ledger, two pools on one database file. */
+    @Nested
+    class Nonces extends NonceLedgerContract {
+        @Override
+        protected Database[] openTwoNodes() {
+            return new Database[] {openDatabase(), openDatabase()};
+        }
+    }
 }

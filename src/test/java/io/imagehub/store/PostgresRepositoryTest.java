@@ -26,11 +26,15 @@ class PostgresRepositoryTest extends RepositoryContract {
 
     @Override
     protected Database openDatabase() throws SQLException {
+        return new Database(postgres.getJdbcUrl("postgres", createDatabase()), "postgres", "", 4);
+    }
+
+    private static String createDatabase() throws SQLException {
         String name = "contract" + DATABASES.incrementAndGet();
         try (Connection c = postgres.getPostgresDatabase().getConnection()) {
             c.createStatement().execute("CREATE DATABASE " + name);
         }
-        return new Database(postgres.getJdbcUrl("postgres", name), "postgres", "", 4);
+        return name;
     }
 
     /** The instance store on the same database. */
@@ -39,6 +43,16 @@ class PostgresRepositoryTest extends RepositoryContract {
         @Override
         protected Database openDatabase() throws Exception {
             return PostgresRepositoryTest.this.openDatabase();
+        }
+    }
+
+    /** The signature v1 nonce ledger, two pools (two nodes) on one database. */
+    @Nested
+    class Nonces extends NonceLedgerContract {
+        @Override
+        protected Database[] openTwoNodes() throws SQLException {
+            String url = postgres.getJdbcUrl("postgres", createDatabase());
+            return new Database[] {new Database(url, "postgres", "", 4), new Database(url, "postgres", "", 4)};
         }
     }
 }

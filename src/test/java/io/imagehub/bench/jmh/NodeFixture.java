@@ -8,6 +8,7 @@ import io.imagehub.api.ApiGateway;
 import io.imagehub.api.ImageActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
+import io.imagehub.api.SignatureV1;
 import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import io.imagehub.api.Tc3Signer;
 import io.imagehub.api.Tc3Signer.Header;
@@ -23,6 +24,7 @@ import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
 import io.imagehub.it.TestServer;
 import io.imagehub.store.Database;
+import io.imagehub.store.JdbcNonceLedger;
 import io.imagehub.store.JdbcTransactions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +191,8 @@ final class NodeFixture implements AutoCloseable {
 
     /** A gateway as the node makes it, in front of other actions. */
     ApiGateway gateway(ActionRegistry registry) {
-        return new ApiGateway(newAuthenticator(), registry, config);
+        return new ApiGateway(newAuthenticator(), new SignatureV1(accounts, new JdbcNonceLedger(database), clock,
+                config.clockSkewSeconds), registry, config);
     }
 
     ActionRegistry actions() {
