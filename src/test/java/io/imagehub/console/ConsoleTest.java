@@ -244,9 +244,15 @@ class ConsoleTest {
             Page page = signIn(context, carol);
             String staleToken = page.locator("input[name=csrf]").first().inputValue();
             button(page, "Sign out").click();
-            page.getByLabel("SecretId").fill(carol.secretId());
-            page.getByLabel("SecretKey").fill(carol.secretKey());
-            button(page, "Sign in").click();
+            // signing in again with the keyboard alone: Tab to each field, Enter submits
+            page.keyboard().press("Tab");
+            page.keyboard().type(carol.secretId());
+            page.keyboard().press("Tab");
+            page.keyboard().type(carol.secretKey());
+            page.keyboard().press("Enter");
+            assertThat(page.locator("h1")).hasText("Images");
+            page.keyboard().press("Tab");
+            assertThat(page.locator(".skip")).isFocused(); // the first stop is "Skip to content"
 
             // a form carrying the token of the ended session changes nothing
             page.locator("#import summary").click();
