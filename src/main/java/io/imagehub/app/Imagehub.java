@@ -19,7 +19,9 @@ import io.imagehub.domain.DataPlaneService;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.ImageService;
 import io.imagehub.domain.ImportService;
+import io.imagehub.domain.HostResolver;
 import io.imagehub.domain.InstanceService;
+import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
 import io.imagehub.jobs.CreateImageJob;
@@ -29,6 +31,8 @@ import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
 import io.imagehub.jobs.ShareExpiryJob;
 import io.imagehub.jobs.SyncJob;
+import io.imagehub.outbound.OutboundHttp;
+import io.imagehub.outbound.SystemHostResolver;
 import io.imagehub.store.Database;
 import io.imagehub.store.JdbcNonceLedger;
 import io.imagehub.store.JdbcTransactions;
@@ -48,6 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class Imagehub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Imagehub.class);
     private static final long MAX_IMAGE_BYTES = 512L << 30;
+    private static final Duration OUTBOUND_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Database database;
     private final DataPlane dataPlane;
@@ -57,8 +62,10 @@ public final class Imagehub implements AutoCloseable {
     private final String adminToken;
     private volatile boolean ready;
 
-    private Imagehub(ServerConfig config) throws IOException {
+    private Imagehub(ServerConfig config, HostResolver hostResolver) throws IOException {
         Clock clock = Clock.systemUTC();
+        OutboundUrlPolicy importUrls = new OutboundUrlPolicy("--import-allow", config.importAllow,
+                config.outboundAllowAddresses, hostResolver);
         Files.createDirectories(config.dataDir);
         this.adminToken = adminToken(config);
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
@@ -74,14 +81,15 @@ public final class Imagehub implements AutoCloseable {
                 Duration.ofMillis(config.instanceTransitionMillis));
         this.jobs = new JobRunner(transactions,
                 Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, dataPlane.storeOfImage(transactions),
-                                MAX_IMAGE_BYTES, Duration.ofSeconds(config.importReadTimeoutSeconds)),
+                                MAX_IMAGE_BYTES, importUrls, new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT,
+                                        Duration.ofSeconds(config.importReadTimeoutSeconds))),
                         DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
                         DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets),
                         InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
                         InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances),
                         ImageService.JOB_SHARE_EXPIRY, new ShareExpiryJob(images)),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
-        ImportService imports = new ImportService(images, config.importAllow, clock, jobs::nudge);
+        ImportService imports = new ImportService(images, importUrls, clock, jobs::nudge);
 
         ActionRegistry registry = new ActionRegistry();
         this.actions = registry;
@@ -106,7 +114,12 @@ public final class Imagehub implements AutoCloseable {
     }
 
     public static Imagehub start(ServerConfig config) throws IOException {
-        return new Imagehub(config);
+        return start(config, new SystemHostResolver());
+    }
+
+    /** As {@link #start(ServerConfig)}, with outbound host names resolved by {@code hostResolver}. */
+    public static Imagehub start(ServerConfig config, HostResolver hostResolver) throws IOException {
+        return new Imagehub(config, hostResolver);
     }
 
     public int port() {

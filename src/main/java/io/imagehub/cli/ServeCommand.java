@@ -25,8 +25,10 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shareExpiryMaxDays;
     @Option(names = "--listing-cache-mib", description = "Memory for cached DescribeImages answers (default 32; 0 = off).")
     Integer listingCacheMib;
-    @Option(names = "--import-allow", description = "URL prefix ImportImage may fetch from (repeatable; none by default).")
+    @Option(names = "--import-allow", description = "Location ImportImage may fetch from, e.g. https://files.example.com/images/ (repeatable; none by default).")
     List<String> importAllow;
+    @Option(names = "--outbound-allow-address", description = "Non-public address range (CIDR) that allowed host names may resolve to (repeatable).")
+    List<String> outboundAllowAddresses;
 
     @Override
     public Integer call() throws Exception {
@@ -52,11 +54,20 @@ public final class ServeCommand implements Callable<Integer> {
         if (importAllow != null) {
             config.importAllow.addAll(importAllow);
         }
+        if (outboundAllowAddresses != null) {
+            config.outboundAllowAddresses.addAll(outboundAllowAddresses);
+        }
         String envToken = System.getenv("IMAGEHUB_ADMIN_TOKEN");
         if (envToken != null && !envToken.isBlank()) {
             config.adminToken = envToken;
         }
-        Imagehub node = Imagehub.start(config);
+        Imagehub node;
+        try {
+            node = Imagehub.start(config);
+        } catch (IllegalArgumentException refused) { // a setting the node will not run with, e.g. an ambiguous --import-allow
+            System.err.println("imagehub serve: " + refused.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

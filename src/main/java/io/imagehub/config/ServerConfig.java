@@ -33,7 +33,10 @@ public class ServerConfig {
     public List<InstanceTypeConfig> instanceTypes = InstanceTypeConfig.defaults();
     /** How long an instance stays PENDING, STOPPING, STARTING, REBOOTING or TERMINATING before it settles. */
     public long instanceTransitionMillis = 1000;
+    /** Locations ImportImage may fetch from (docs/operations.md, "Allowing outbound URLs"). */
     public List<String> importAllow = new ArrayList<>();
+    /** CIDR ranges of non-public addresses that allowed host names may resolve to (e.g. 10.0.0.0/8). */
+    public List<String> outboundAllowAddresses = new ArrayList<>();
     public List<RegionConfig> regions = RegionConfig.defaults();
     public long clockSkewSeconds = 300;
     public int maxRequestBytes = 10 * 1024 * 1024;

@@ -291,6 +291,14 @@ public final class ImageService {
         }
     }
 
+    /** Records a refusal that happened before any transaction, such as an outbound URL the policy refused. */
+    public void auditRefusal(CallContext ctx, String action, ApiException refusal, String detail) {
+        transactions.run(uow -> {
+            appendEvents(uow, ctx, action, List.of(), List.of(), refusal.code(), detail);
+            return null;
+        });
+    }
+
     /**
      * Runs {@code work} in a transaction that also records its audit event. A refusal rolls the work back and is
      * then recorded on its own. {@code imageId} may be null when the work returns the {@link Image} it made.

@@ -9,8 +9,6 @@ import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 import static io.imagehub.domain.ErrorCodes.INVALID_URL;
 import static io.imagehub.domain.ErrorCodes.ISO_MUST_IMPORT_BY_FORCE;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +16,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * ImportImage: checks the request against the OS catalogue and the URL allow-list, then hands the image row and
- * its job to {@link ImageService#startImport}. Only http(s) URLs under an operator-allowed prefix are fetched, so
- * that the service cannot be turned against the hosts around it.
+ * ImportImage: checks the request against the OS catalogue and the {@link OutboundUrlPolicy}, then hands the image
+ * row and its job to {@link ImageService#startImport}. Only URLs the operator allowed are fetched, so that the
+ * service cannot be turned against the hosts around it; a refused URL is written to the audit trail.
  */
 public final class ImportService {
     private static final List<String> ARCHITECTURES = List.of("x86_64", "i386", "arm_64");
@@ -35,14 +33,14 @@ public final class ImportService {
     }
 
     private final ImageService images;
-    private final List<String> allowedPrefixes;
+    private final OutboundUrlPolicy urlPolicy;
     private final Clock clock;
     private final Runnable jobQueued;
 
     /** {@code jobQueued} is told when an import job is queued, so a worker can start it at once. */
-    public ImportService(ImageService images, List<String> allowedPrefixes, Clock clock, Runnable jobQueued) {
+    public ImportService(ImageService images, OutboundUrlPolicy urlPolicy, Clock clock, Runnable jobQueued) {
         this.images = images;
-        this.allowedPrefixes = List.copyOf(allowedPrefixes);
+        this.urlPolicy = urlPolicy;
         this.clock = clock;
         this.jobQueued = jobQueued;
     }
@@ -66,8 +64,8 @@ public final class ImportService {
             throw new ApiException(INVALID_BOOT_MODE, "`BootMode` must be one of " + BOOT_MODES + ".");
         }
         checkFamily(spec.family());
-        URI url = allowedUrl(spec.imageUrl());
-        if (url.getPath().toLowerCase(Locale.ROOT).endsWith(".iso") && !spec.force()) {
+        OutboundUrl url = allowedUrl(ctx, spec.imageUrl());
+        if (url.fileName().toLowerCase(Locale.ROOT).endsWith(".iso") && !spec.force()) {
             throw new ApiException(ISO_MUST_IMPORT_BY_FORCE, "An ISO file can only be imported with `Force` set.");
         }
         String architecture = "arm_64".equals(spec.architecture()) ? "arm" : spec.architecture();
@@ -91,22 +89,13 @@ public final class ImportService {
         }
     }
 
-    private URI allowedUrl(String text) {
-        URI url;
+    private OutboundUrl allowedUrl(CallContext ctx, String text) {
         try {
-            url = new URI(text).normalize();
-        } catch (URISyntaxException e) {
-            throw new ApiException(INVALID_URL, "`ImageUrl` is not a valid URL.");
+            return urlPolicy.check(text).url();
+        } catch (OutboundUrlRefused refused) {
+            ApiException refusal = new ApiException(INVALID_URL, "`ImageUrl` is refused: " + refused.getMessage() + ".");
+            images.auditRefusal(ctx, OutboundUrlPolicy.AUDIT_URL_REFUSED, refusal, "ImportImage: " + refused.getMessage());
+            throw refusal;
         }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null || url.getRawUserInfo() != null) {
-            throw new ApiException(INVALID_URL, "`ImageUrl` must be an http(s) URL without user information.");
-        }
-        String normalized = url.toString();
-        if (allowedPrefixes.stream().noneMatch(normalized::startsWith)) {
-            throw new ApiException(INVALID_URL, "`ImageUrl` is not under a location this service may import from; "
-                    + "an operator allows locations with --import-allow.");
-        }
-        return url;
     }
 }

@@ -5,59 +5,67 @@ import io.imagehub.blob.ChunkedImageWriter;
 import io.imagehub.blob.Manifest;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.JobRepository.Job;
+import io.imagehub.domain.OutboundTarget;
+import io.imagehub.domain.OutboundUrlPolicy;
+import io.imagehub.domain.OutboundUrlRefused;
+import io.imagehub.outbound.OutboundHttp;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * Fetches an image file from its (allow-listed) URL into the region's chunk store and marks the image NORMAL with
- * its digest, or IMPORTFAILED. Redirects are not followed: they could lead outside the allow-list. A download that
- * stalls longer than the read timeout, breaks off, or delivers fewer bytes than announced fails the import. A rerun
- * after a crash downloads again but writes only the chunks that are missing.
+ * Fetches an image file from its URL into the region's chunk store and marks the image NORMAL with its digest, or
+ * IMPORTFAILED. The URL is checked by the outbound URL policy again when the job runs (a host name may resolve
+ * differently than when the import was asked for) and fetched from the addresses that check allowed. Redirects are
+ * not followed (docs/adr/0009-outbound-url-policy.md). A download that stalls longer than the read timeout, breaks
+ * off, or delivers fewer bytes than announced fails the import. A rerun after a crash downloads again but writes
+ * only the chunks that are missing.
  */
 public final class ImportJob implements JobHandler {
     private final ImageData images;
     private final Function<String, ChunkStore> storeOfImage;
     private final long maxImageBytes;
-    private final Duration readTimeout;
+    private final OutboundUrlPolicy policy;
+    private final OutboundHttp http;
 
     public ImportJob(ImageData images, Function<String, ChunkStore> storeOfImage, long maxImageBytes,
-                     Duration readTimeout) {
+                     OutboundUrlPolicy policy, OutboundHttp http) {
         this.images = images;
         this.storeOfImage = storeOfImage;
         this.maxImageBytes = maxImageBytes;
-        this.readTimeout = readTimeout;
+        this.policy = policy;
+        this.http = http;
     }
 
     @Override
     public void run(Job job, JobControl control) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) URI.create(job.payload()).toURL().openConnection();
-        connection.setInstanceFollowRedirects(false);
-        connection.setConnectTimeout((int) Duration.ofSeconds(10).toMillis());
-        connection.setReadTimeout((int) readTimeout.toMillis());
+        OutboundTarget target;
         try {
-            int status;
-            try {
-                status = connection.getResponseCode();
-            } catch (IOException e) {
-                images.failData(job.imageId(), "the image URL could not be fetched: " + e.getMessage());
+            target = policy.check(job.payload());
+        } catch (OutboundUrlRefused e) {
+            images.failData(job.imageId(), "the image URL was refused: " + e.getMessage());
+            return;
+        }
+        OutboundHttp.Response response;
+        try {
+            response = http.get(target);
+        } catch (IOException e) {
+            images.failData(job.imageId(), "the image URL could not be fetched: " + e.getMessage());
+            return;
+        }
+        try (response) {
+            if (response.status() != 200) {
+                images.failData(job.imageId(), "the image URL answered HTTP " + response.status());
                 return;
             }
-            if (status != 200) {
-                images.failData(job.imageId(), "the image URL answered HTTP " + status);
-                return;
-            }
-            long declared = connection.getContentLengthLong();
+            long declared = response.contentLength();
             if (declared > maxImageBytes) {
                 images.failData(job.imageId(), "the image file is larger than " + maxImageBytes + " bytes");
                 return;
             }
             Manifest manifest;
-            try (InputStream body = new Bounded(connection.getInputStream(), maxImageBytes)) {
+            try (InputStream body = new Bounded(response.body(), maxImageBytes)) {
                 int[] shownPercent = {0};
                 manifest = ChunkedImageWriter.write(body, storeOfImage.apply(job.imageId()),
                         ChunkedImageWriter.DEFAULT_CHUNK_SIZE, bytes -> {
@@ -81,8 +89,6 @@ public final class ImportJob implements JobHandler {
                 return;
             }
             images.completeData(job.imageId(), manifest);
-        } finally {
-            connection.disconnect();
         }
     }
 

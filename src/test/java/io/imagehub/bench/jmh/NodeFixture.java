@@ -20,9 +20,11 @@ import io.imagehub.domain.AccountService;
 import io.imagehub.domain.Credentials;
 import io.imagehub.domain.ImageService;
 import io.imagehub.domain.ImportService;
+import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
 import io.imagehub.it.TestServer;
+import io.imagehub.outbound.SystemHostResolver;
 import io.imagehub.store.Database;
 import io.imagehub.store.JdbcNonceLedger;
 import io.imagehub.store.JdbcTransactions;
@@ -89,7 +91,8 @@ final class NodeFixture implements AutoCloseable {
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
                 Duration.ofDays(config.shareExpiryMaxDays));
         new RegionActions(config.regions).register(actions);
-        new ImageActions(images, new ImportService(images, config.importAllow, clock, () -> { }),
+        new ImageActions(images, new ImportService(images, new OutboundUrlPolicy("--import-allow", config.importAllow,
+                        config.outboundAllowAddresses, new SystemHostResolver()), clock, () -> { }),
                 config.listingCacheMib * (1L << 20)).register(actions);
         this.gateway = gateway(actions);
     }
