@@ -17,10 +17,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Real HTTP servers on loopback that serve image files for ImportImage: whole files and 404s, plus a raw socket
  * server for broken downloads that announce more bytes than they send and then close the connection (truncated)
- * or keep it open silently (stalled).
+ * or keep it open silently (stalled). The whole-file server records every request exactly as it arrived.
  */
 public final class FileServer implements AutoCloseable {
+    /** A request as received: the request target as written on the request line, and the Host header. */
+    public record Request(String target, String host) {
+    }
+
     private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ServerSocket broken;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final List<Socket> stalled = new CopyOnWriteArrayList<>();
@@ -28,6 +33,7 @@ public final class FileServer implements AutoCloseable {
     public FileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            requests.add(new Request(exchange.getRequestURI().toString(), exchange.getRequestHeaders().getFirst("Host")));
             byte[] body = files.get(exchange.getRequestURI().getPath());
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);
@@ -49,6 +55,15 @@ public final class FileServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The requests the whole-file server received so far, oldest first. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
     }
 
     public String brokenBaseUrl() {

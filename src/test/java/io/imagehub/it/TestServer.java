@@ -10,6 +10,8 @@ import com.tencentcloudapi.cvm.v20170312.CvmClient;
 import io.imagehub.app.Imagehub;
 import io.imagehub.blob.ChunkStore;
 import io.imagehub.config.ServerConfig;
+import io.imagehub.domain.HostResolver;
+import io.imagehub.outbound.SystemHostResolver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,12 +36,17 @@ public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
 
     public TestServer(Consumer<ServerConfig> customize) throws IOException {
+        this(customize, new SystemHostResolver());
+    }
+
+    /** A node whose outbound requests resolve host names through {@code hostResolver}. */
+    public TestServer(Consumer<ServerConfig> customize, HostResolver hostResolver) throws IOException {
         this.dataDir = Files.createTempDirectory("imagehub-it");
         this.config = new ServerConfig();
         config.port = 0;
         config.dataDir = dataDir;
         customize.accept(config);
-        this.node = Imagehub.start(config);
+        this.node = Imagehub.start(config, hostResolver);
     }
 
     public TestServer() throws IOException {
