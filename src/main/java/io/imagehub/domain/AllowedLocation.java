@@ -21,9 +21,9 @@ public record AllowedLocation(String scheme, String host, InetAddress address, b
     /** Parses an operator's entry; an ambiguous one is refused with a message that says why. */
     public static AllowedLocation parse(String entry) {
         String trimmed = entry.trim();
-        int hostStart = trimmed.indexOf("://") + 3;
-        boolean anySubdomain = hostStart > 2 && trimmed.startsWith("*.", hostStart);
-        String url = anySubdomain ? trimmed.substring(0, hostStart) + trimmed.substring(hostStart + 2) : trimmed;
+        int schemeEnd = trimmed.indexOf("://");
+        boolean anySubdomain = schemeEnd >= 0 && trimmed.startsWith("*.", schemeEnd + 3);
+        String url = anySubdomain ? trimmed.substring(0, schemeEnd + 3) + trimmed.substring(schemeEnd + 5) : trimmed;
         OutboundUrl parsed;
         try {
             parsed = OutboundUrl.parse(url);

@@ -30,8 +30,14 @@ public record OutboundUrl(String scheme, String host, InetAddress address, int p
     private static final String PATH_CHARS = UNRESERVED + "!$&'()*+,;=:@%";
     private static final String QUERY_CHARS = PATH_CHARS + "/?";
 
+    /** Longer URLs are refused before any other check (presigned object-store URLs are 1-2 KB). */
+    public static final int MAX_LENGTH = 8192;
+
     /** Parses {@code text}, or says which part of it is refused. */
     public static OutboundUrl parse(String text) throws OutboundUrlRefused {
+        if (text.length() > MAX_LENGTH) {
+            throw new OutboundUrlRefused("the URL is longer than " + MAX_LENGTH + " characters");
+        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\\') {
@@ -112,14 +118,14 @@ public record OutboundUrl(String scheme, String host, InetAddress address, int p
         return new OutboundUrl(scheme, host, address, port, List.copyOf(segments), path.toString(), query);
     }
 
-    public boolean defaultPort() {
+    public boolean hasDefaultPort() {
         return port == (scheme.equals("https") ? 443 : 80);
     }
 
     /** The URL in its normal form: what is fetched, recorded and shown. */
     @Override
     public String toString() {
-        return scheme + "://" + host + (defaultPort() ? "" : ":" + port) + path + (query == null ? "" : "?" + query);
+        return scheme + "://" + host + (hasDefaultPort() ? "" : ":" + port) + path + (query == null ? "" : "?" + query);
     }
 
     /** The last path segment, decoded (the file name). */
@@ -204,6 +210,9 @@ public record OutboundUrl(String scheme, String host, InetAddress address, int p
 
     private static InetAddress ipv4OrName(String host) throws OutboundUrlRefused {
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        if (name.length() > 253) {
+            throw new OutboundUrlRefused("the host is longer than 253 characters");
+        }
         if (IpLiteral.looksLikeIpv4(name)) {
             InetAddress address = IpLiteral.parse(name);
             if (address == null) {
@@ -212,7 +221,7 @@ public record OutboundUrl(String scheme, String host, InetAddress address, int p
             }
             return address;
         }
-        if (name.isEmpty() || name.length() > 253 || !HOST_NAME.matcher(name).matches()) {
+        if (name.isEmpty() || !HOST_NAME.matcher(name).matches()) {
             throw new OutboundUrlRefused(name.contains("%") ? "the host contains a percent-escape"
                     : "the host `" + host + "` is not a valid host name");
         }

@@ -118,6 +118,8 @@ class OutboundUrlPolicyTest {
                 row("PUB", "http://127.0.0.1:8080/pub/disk.raw?a=<b>", "the query contains `<`"),
                 row("PUB", "http://127.0.0.1:8080/pub/dis k.raw", "space or control character"),
                 row("PUB", "http://127.0.0.1:8080/pub/a|b.raw", "the path contains `|`"),
+                row("PUB", "http://127.0.0.1:8080/pub/" + "a".repeat(OutboundUrl.MAX_LENGTH), "longer than 8192 characters"),
+                row("FILES", "http://" + "a.".repeat(127) + "files.internal/", "host is longer than 253 characters"),
                 // an entry without a trailing slash or port matches at boundaries, not as a string prefix
                 row("FILES", "http://files.internal/any/disk.raw", ALLOW + "http://files.internal/any/disk.raw"),
                 row("FILES", "http://files.internal", ALLOW + "http://files.internal/"),
