@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -19,11 +20,13 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.io.ModalCloseable;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -36,10 +39,18 @@ public final class OutboundHttp {
     private static final String USER_AGENT = "imagehub";
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final SSLContext tls;
 
+    /** Trusting the JVM's certificate authorities. */
     public OutboundHttp(Duration connectTimeout, Duration readTimeout) {
+        this(connectTimeout, readTimeout, SSLContexts.createDefault());
+    }
+
+    /** Trusting the authorities of {@code tls} (a test's own). */
+    public OutboundHttp(Duration connectTimeout, Duration readTimeout, SSLContext tls) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.tls = tls;
     }
 
     /** An open response. Closing it (or its body) closes the connection at once: nothing left unread is drained. */
@@ -119,6 +130,7 @@ public final class OutboundHttp {
         };
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(checkedAddresses)
+                .setTlsSocketStrategy(new DefaultClientTlsStrategy(tls)) // verifies the certificate against the name
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setSocketTimeout(Timeout.of(readTimeout))
