@@ -292,7 +292,7 @@ public final class ImageService {
     }
 
     /** Records a refusal that happened before any transaction, such as an outbound URL the policy refused. */
-    public void auditRefusal(CallContext ctx, String action, ApiException refusal, String detail) {
+    void auditRefusal(CallContext ctx, String action, ApiException refusal, String detail) {
         transactions.run(uow -> {
             appendEvents(uow, ctx, action, List.of(), List.of(), refusal.code(), detail);
             return null;

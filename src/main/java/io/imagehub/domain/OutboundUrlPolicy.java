@@ -11,7 +11,7 @@ import java.util.Optional;
  * next): the URL is parsed once ({@link OutboundUrl}), must match an operator's allow-list entry part by part
  * ({@link AllowedLocation}), and its host must resolve only to public addresses, unless the entry names the
  * address itself or the address lies in a range the operator allowed. The answer carries the checked addresses,
- * which are the only ones the request may connect to (docs/adr/0009-outbound-url-policy.md).
+ * which are the only ones the request may connect to (docs/adr/0011-outbound-url-policy.md).
  */
 public final class OutboundUrlPolicy {
     /** The audit event of a request to a URL the policy refused (its outcome: the error code answered). */

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * Fetches an image file from its URL into the region's chunk store and marks the image NORMAL with its digest, or
  * IMPORTFAILED. The URL is checked by the outbound URL policy again when the job runs (a host name may resolve
  * differently than when the import was asked for) and fetched from the addresses that check allowed. Redirects are
- * not followed (docs/adr/0009-outbound-url-policy.md). A download that stalls longer than the read timeout, breaks
+ * not followed (docs/adr/0011-outbound-url-policy.md). A download that stalls longer than the read timeout, breaks
  * off, or delivers fewer bytes than announced fails the import. A rerun after a crash downloads again but writes
  * only the chunks that are missing.
  */
