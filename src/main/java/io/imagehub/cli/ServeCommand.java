@@ -7,10 +7,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", description = "Start the service (embedded H2 and chunk store under --data-dir).")
 public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
     @Mixin
     NodeOptions where;
     @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
@@ -65,7 +69,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             node = Imagehub.start(config);
         } catch (IllegalArgumentException refused) { // a setting the node will not run with, e.g. an ambiguous --import-allow
-            System.err.println("imagehub serve: " + refused.getMessage());
+            spec.commandLine().getErr().println("imagehub serve: " + refused.getMessage());
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,0 +1,29 @@
+package io.imagehub.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imagehub.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a serve that started would not return
+    void anAmbiguousAllowListEntryStopsServeWithItsReason(@TempDir Path dataDir) {
+        CommandLine imagehub = new CommandLine(new Main());
+        StringWriter err = new StringWriter();
+        imagehub.setErr(new PrintWriter(err, true));
+
+        int exit = imagehub.execute("serve", "--port", "0", "--data-dir", dataDir.toString(),
+                "--import-allow", "https://files.example.com/images/", "--import-allow", "http://files.internal/?v=1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("imagehub serve: --import-allow entry `http://files.internal/?v=1`: "
+                + "an entry may not have a query (`?...`)" + System.lineSeparator());
+    }
+}
