@@ -1,9 +1,11 @@
 package io.imagehub.app;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
@@ -26,7 +28,8 @@ public final class HttpServer implements AutoCloseable {
     private final WebServer server;
     private final int maxRequestBytes;
 
-    public HttpServer(String host, int port, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
+    /** {@code tls} null: plain HTTP. */
+    public HttpServer(String host, int port, Tls tls, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
                       HttpService console, BooleanSupplier ready) {
         this.maxRequestBytes = maxRequestBytes;
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -42,7 +45,11 @@ public final class HttpServer implements AutoCloseable {
                 .get("/admin/audit", admin::audit)
                 .register("/console", console)
                 .any("/", (req, res) -> api(gateway, req, res));
-        this.server = WebServer.builder()
+        WebServerConfig.Builder builder = WebServer.builder();
+        if (tls != null) {
+            builder.tls(tls);
+        }
+        this.server = builder
                 .host(host)
                 .port(port)
                 // without TCP_NODELAY a response written in two segments waits for the client's delayed ACK (~40 ms)

@@ -1,5 +1,6 @@
 package io.imagehub.app;
 
+import io.helidon.common.tls.Tls;
 import io.imagehub.api.ActionRegistry;
 import io.imagehub.api.ApiGateway;
 import io.imagehub.api.DataPlaneActions;
@@ -66,6 +67,7 @@ public final class Imagehub implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         OutboundUrlPolicy importUrls = new OutboundUrlPolicy("--import-allow", config.importAllow,
                 config.outboundAllowAddresses, hostResolver);
+        Tls tls = tls(config); // before anything opens: a bad certificate or key stops the start here
         Files.createDirectories(config.dataDir);
         this.adminToken = adminToken(config);
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
@@ -104,7 +106,7 @@ public final class Imagehub implements AutoCloseable {
                 config.acceptUnsignedPayload), new SignatureV1(accounts, new JdbcNonceLedger(database), clock,
                 config.clockSkewSeconds), registry, config);
 
-        this.http = new HttpServer(config.host, config.port, config.maxRequestBytes, gateway,
+        this.http = new HttpServer(config.host, config.port, tls, config.maxRequestBytes, gateway,
                 new AdminApi(adminToken, accounts, images),
                 new Console(gateway, new ConsoleSessions(database, cipher, clock,
                         Duration.ofMinutes(config.consoleIdleMinutes))), () -> ready);
@@ -147,6 +149,17 @@ public final class Imagehub implements AutoCloseable {
     /** Mark and sweep over the chunk stores; also runs every gcIntervalSeconds. */
     public GarbageCollector garbageCollector() {
         return dataPlane.garbageCollector;
+    }
+
+    /** The TLS identity of the config's PEM files, or null (plain HTTP) if it names none. */
+    private static Tls tls(ServerConfig config) {
+        if (config.tlsCert == null && config.tlsKey == null) {
+            return null;
+        }
+        if (config.tlsCert == null || config.tlsKey == null) {
+            throw new IllegalArgumentException("TLS needs both a certificate chain (--tls-cert) and its key (--tls-key)");
+        }
+        return ServerTls.fromPem(config.tlsCert, config.tlsKey);
     }
 
     /** The admin token from config or env, else from {@code <data-dir>/admin-token}, created (mode 0600) if absent. */

@@ -2,6 +2,7 @@ package io.imagehub.cli;
 
 import io.imagehub.app.Imagehub;
 import io.imagehub.config.ServerConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,10 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shareExpiryMaxDays;
     @Option(names = "--listing-cache-mib", description = "Memory for cached DescribeImages answers (default 32; 0 = off).")
     Integer listingCacheMib;
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key).")
+    Path tlsCert;
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
+    Path tlsKey;
     @Option(names = "--import-allow", description = "Location ImportImage may fetch from, e.g. https://files.example.com/images/ (repeatable; none by default).")
     List<String> importAllow;
     @Option(names = "--outbound-allow-address", description = "Non-public address range (CIDR) that allowed host names may resolve to (repeatable).")
@@ -54,6 +59,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (listingCacheMib != null) {
             config.listingCacheMib = listingCacheMib;
+        }
+        if (tlsCert != null) {
+            config.tlsCert = tlsCert;
+        }
+        if (tlsKey != null) {
+            config.tlsKey = tlsKey;
         }
         if (importAllow != null) {
             config.importAllow.addAll(importAllow);

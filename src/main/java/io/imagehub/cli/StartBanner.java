@@ -17,13 +17,14 @@ final class StartBanner {
 
     /** The banner's lines for a node started with {@code config} that listens on {@code port}. */
     static List<String> lines(ServerConfig config, int port) {
-        String endpoint = "http://" + reachableHost(config.host) + ":" + port;
+        String scheme = config.tlsCert != null ? "https" : "http";
+        String endpoint = scheme + "://" + reachableHost(config.host) + ":" + port;
         Path dataDir = config.dataDir.toAbsolutePath();
         List<String> lines = new ArrayList<>();
         BuildInfo build = BuildInfo.current();
         lines.add("imagehub listening on " + endpoint + " (version " + build.version() + ", commit " + build.commit() + ")");
         lines.add("  API endpoint   " + endpoint + "   (Tencent Cloud API 3.0; in an SDK: endpoint "
-                + reachableHost(config.host) + ":" + port + ", protocol http)");
+                + reachableHost(config.host) + ":" + port + ", protocol " + scheme + ")");
         lines.add("  console        " + endpoint + "/console");
         lines.add("  data           " + dataDir + "   (admin token, master key"
                 + (config.dbUrl == null ? ", H2 database" : "") + ")");

@@ -63,6 +63,9 @@ public class ServerConfig {
     public long gcIntervalSeconds = 3600;
     /** A web console session that makes no request for this long ends (docs/console.md). */
     public long consoleIdleMinutes = 30;
+    /** PEM certificate chain and private key: with both, the node serves only HTTPS (docs/clients.md). */
+    public Path tlsCert;
+    public Path tlsKey;
     /** Admin token; null means read it from (or create) {@code <dataDir>/admin-token}. */
     public String adminToken;
     /** Where the key that encrypts stored SecretKeys lives; null means {@code <dataDir>/master.key}. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class NodeSdkTest {
     private static final String GZ = "ap-guangzhou";
-    private static final List<String> SCENARIO = List.of("regions", "zones", "public-images", "import", "instance",
+    static final List<String> SCENARIO = List.of("regions", "zones", "public-images", "import", "instance",
             "create-image", "share", "recipient-view", "stranger-view", "delete-refused-while-shared", "cancel",
             "delete", "wrong-key");
     private static FileServer files;
@@ -36,20 +37,28 @@ class NodeSdkTest {
 
     @Test
     void theWholeScenarioWorksWithEveryRequestStyle() throws Exception {
-        NodeSdk.Run run = NodeSdk.node("scenario.js", scenarioEnv(server.endpoint(), "http://",
+        NodeSdk.Run run = NodeSdk.node("scenario.js", scenarioEnv(server, files, server.endpoint(), "http://",
                 "get,hmac-sha256,hmac-sha1-get,zh-cn"), 180);
 
         assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
-        assertThat(run.steps()).containsExactlyElementsOf(concat(SCENARIO,
-                List.of("style-get", "style-hmac-sha256", "style-hmac-sha1-get",
-                "style-zh-cn", "done")));
+        assertThat(run.steps()).containsExactlyElementsOf(withDone(Stream.concat(SCENARIO.stream(),
+                Stream.of("style-get", "style-hmac-sha256", "style-hmac-sha1-get", "style-zh-cn")).toList()));
     }
 
-    /** The accounts, the image to import and the endpoint, as scenario.js reads them. */
-    static Map<String, String> scenarioEnv(String endpoint, String protocol, String styles) {
-        TestServer.Account alice = server.createAccount("alice");
-        TestServer.Account bob = server.createAccount("bob");
-        TestServer.Account carol = server.createAccount("carol");
+    /** The steps scenario.js reports when it passes them all. */
+    static List<String> withDone(List<String> steps) {
+        return Stream.concat(steps.stream(), Stream.of("done")).toList();
+    }
+
+    /**
+     * The accounts (made on {@code node}), the image to import (served by {@code images}), the endpoint and the
+     * protocol (null: the SDK's default, https) as scenario.js reads them; {@code styles} adds request styles.
+     */
+    static Map<String, String> scenarioEnv(TestServer node, FileServer images, String endpoint, String protocol,
+                                           String styles) {
+        TestServer.Account alice = node.createAccount("node-alice");
+        TestServer.Account bob = node.createAccount("node-bob");
+        TestServer.Account carol = node.createAccount("node-carol");
         byte[] disk = new byte[5 * 1024 * 1024 + 7];
         new Random(10).nextBytes(disk);
         Map<String, String> env = new HashMap<>(Map.of(
@@ -57,7 +66,7 @@ class NodeSdkTest {
                 "IMAGEHUB_REGION", GZ,
                 "IMAGEHUB_ZONE", "ap-guangzhou-3",
                 "IMAGEHUB_STYLES", styles,
-                "IMAGE_URL", files.put("node-" + alice.accountId() + ".raw", disk),
+                "IMAGE_URL", images.put("node-" + alice.accountId() + ".raw", disk),
                 "BOB_ACCOUNT_ID", bob.accountId()));
         if (protocol != null) {
             env.put("IMAGEHUB_PROTOCOL", protocol);
@@ -67,9 +76,5 @@ class NodeSdkTest {
             env.put(entry.getKey() + "_SECRET_KEY", entry.getValue().secretKey());
         }
         return env;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 }

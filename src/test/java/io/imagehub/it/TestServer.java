@@ -34,6 +34,17 @@ public final class TestServer implements AutoCloseable {
     private final Imagehub node;
     private final Path dataDir;
     private final ServerConfig config;
+    /** Reaches the admin surface (trusting the node's certificate when it serves TLS). */
+    private final HttpClient adminHttp;
+
+    /** A node serving HTTPS only, with the certificate {@code certs} issued. */
+    public static TestServer withTls(TestCertificates certs, Consumer<ServerConfig> customize) throws IOException {
+        return new TestServer(c -> {
+            c.tlsCert = certs.serverChainPem();
+            c.tlsKey = certs.serverKeyPem();
+            customize.accept(c);
+        }, new SystemHostResolver(), HttpClient.newBuilder().sslContext(certs.sslContext()).build());
+    }
 
     public TestServer(Consumer<ServerConfig> customize) throws IOException {
         this(customize, new SystemHostResolver());
@@ -41,6 +52,12 @@ public final class TestServer implements AutoCloseable {
 
     /** A node whose outbound requests resolve host names through {@code hostResolver}. */
     public TestServer(Consumer<ServerConfig> customize, HostResolver hostResolver) throws IOException {
+        this(customize, hostResolver, HttpClient.newHttpClient());
+    }
+
+    private TestServer(Consumer<ServerConfig> customize, HostResolver hostResolver, HttpClient adminHttp)
+            throws IOException {
+        this.adminHttp = adminHttp;
         this.dataDir = Files.createTempDirectory("imagehub-it");
         this.config = new ServerConfig();
         config.port = 0;
@@ -95,15 +112,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public List<Account> createAccounts(String name, int count) {
-        return createAccounts(endpoint(), adminToken(), name, count);
+        return createAccounts(baseUrl(), adminHttp, adminToken(), name, count);
+    }
+
+    /** Where the node answers: {@code http://host:port}, or {@code https://...} with TLS. */
+    public String baseUrl() {
+        return (config.tlsCert != null ? "https://" : "http://") + endpoint();
     }
 
     /** Creates accounts through the admin surface of the node at {@code endpoint} (host:port). */
     public static List<Account> createAccounts(String endpoint, String adminToken, String name, int count) {
+        return createAccounts("http://" + endpoint, HttpClient.newHttpClient(), adminToken, name, count);
+    }
+
+    private static List<Account> createAccounts(String baseUrl, HttpClient http, String adminToken, String name,
+                                                int count) {
         try {
             String body = new ObjectMapper().writeValueAsString(java.util.Map.of("Name", name, "Count", count));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://" + endpoint + "/admin/accounts"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create(baseUrl + "/admin/accounts"))
                     .header("Authorization", "Bearer " + adminToken)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
