@@ -16,11 +16,14 @@ import io.imagehub.domain.AccountService.ResolvedKey;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The front door, independent of the HTTP server: one signed request in, one Tencent envelope out, always.
@@ -31,6 +34,8 @@ public final class ApiGateway {
     public static final String VERSION = "2017-03-12";
     private static final Logger REQUEST_LOG = LoggerFactory.getLogger("imagehub.request");
     private static final Logger LOG = LoggerFactory.getLogger(ApiGateway.class);
+    /** The MDC key of the RequestId: every line logged while a request is handled carries it. */
+    public static final String REQUEST_ID_KEY = "requestId";
     /** How every success envelope begins; a cached answer's members follow it. */
     private static final byte[] RESPONSE_OPEN = "{\"Response\":{".getBytes(StandardCharsets.UTF_8);
 
@@ -38,6 +43,7 @@ public final class ApiGateway {
     private final SignatureV1 signatureV1;
     private final ActionRegistry actions;
     private final ServerConfig config;
+    private final RequestMetrics metrics;
 
     /** The outcome: the envelope's bytes and its RequestId. */
     public record Reply(String requestId, byte[] body) {
@@ -45,16 +51,31 @@ public final class ApiGateway {
 
     public ApiGateway(RequestAuthenticator authenticator, SignatureV1 signatureV1, ActionRegistry actions,
                       ServerConfig config) {
+        this(authenticator, signatureV1, actions, config, new SimpleMeterRegistry());
+    }
+
+    public ApiGateway(RequestAuthenticator authenticator, SignatureV1 signatureV1, ActionRegistry actions,
+                      ServerConfig config, MeterRegistry meters) {
         this.authenticator = authenticator;
         this.signatureV1 = signatureV1;
         this.actions = actions;
         this.config = config;
+        this.metrics = new RequestMetrics(meters, actions);
     }
 
     /** {@code body} is null when it was larger than the limit (it was not read whole). */
     public Reply handle(SignedRequest request) {
         long start = System.nanoTime();
         String requestId = UUID.randomUUID().toString();
+        MDC.put(REQUEST_ID_KEY, requestId);
+        try {
+            return handle(request, requestId, start);
+        } finally {
+            MDC.remove(REQUEST_ID_KEY);
+        }
+    }
+
+    private Reply handle(SignedRequest request, String requestId, long start) {
         String actionName = request.header().apply("X-TC-Action");
         String accountId = null;
         String outcome = "Success";
@@ -73,9 +94,11 @@ public final class ApiGateway {
             LOG.error("request {} ({}) failed", requestId, actionName, e);
             reply = error(requestId, INTERNAL_ERROR, "An internal error occurred; quote RequestId " + requestId + ".");
         }
+        long nanos = System.nanoTime() - start;
+        metrics.record(actionName, outcome, nanos);
         if (REQUEST_LOG.isInfoEnabled()) {
             REQUEST_LOG.info("rid={} account={} action={} outcome={} ms={}", requestId, accountId, actionName, outcome,
-                    (System.nanoTime() - start) / 1_000_000);
+                    nanos / 1_000_000);
         }
         return new Reply(requestId, reply);
     }

@@ -2,6 +2,7 @@ package io.imagehub.app;
 
 import io.imagehub.blob.ChunkStore;
 import io.imagehub.blob.ChunkStores;
+import io.imagehub.blob.MeteredChunkStore;
 import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
 import io.imagehub.config.StoreConfig;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +35,8 @@ final class DataPlane implements AutoCloseable {
     private final Object stop = new Object();
     private volatile boolean stopping;
 
-    private DataPlane(ServerConfig config, Database database, Clock clock) throws IOException {
-        this.stores = openStores(config);
+    private DataPlane(ServerConfig config, Database database, Clock clock, MeterRegistry meters) throws IOException {
+        this.stores = openStores(config, meters);
         this.exportTargets = exportTargets(config);
         this.garbageCollector = new GarbageCollector(stores::distinct, new JdbcChunkReferences(database),
                 Duration.ofSeconds(config.gcGraceSeconds), clock);
@@ -43,8 +45,9 @@ final class DataPlane implements AutoCloseable {
                 : null;
     }
 
-    static DataPlane open(ServerConfig config, Database database, Clock clock) throws IOException {
-        return new DataPlane(config, database, clock);
+    static DataPlane open(ServerConfig config, Database database, Clock clock, MeterRegistry meters)
+            throws IOException {
+        return new DataPlane(config, database, clock, meters);
     }
 
     Set<String> exportBuckets() {
@@ -58,10 +61,11 @@ final class DataPlane implements AutoCloseable {
     }
 
     /** Every store is opened once, however many regions name it. */
-    private static ChunkStores openStores(ServerConfig config) throws IOException {
+    private static ChunkStores openStores(ServerConfig config, MeterRegistry meters) throws IOException {
         Map<String, ChunkStore> byName = new HashMap<>();
         for (Map.Entry<String, StoreConfig> store : config.stores.entrySet()) {
-            byName.put(store.getKey(), store.getValue().openChunkStore(config.dataDir));
+            byName.put(store.getKey(), new MeteredChunkStore(store.getValue().openChunkStore(config.dataDir),
+                    store.getKey(), meters));
         }
         Map<String, ChunkStore> byRegion = new LinkedHashMap<>();
         for (Map.Entry<String, String> mapping : config.regionStore.entrySet()) {
@@ -74,7 +78,8 @@ final class DataPlane implements AutoCloseable {
             }
             byRegion.put(mapping.getKey(), store);
         }
-        ChunkStore fallback = StoreConfig.directory(Path.of("blobs")).openChunkStore(config.dataDir);
+        ChunkStore fallback = new MeteredChunkStore(
+                StoreConfig.directory(Path.of("blobs")).openChunkStore(config.dataDir), "default", meters);
         return new ChunkStores(byRegion, fallback);
     }
 

@@ -17,10 +17,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The HTTP edge (Helidon SE, one virtual thread per request): {@code /} is the Tencent API, {@code /healthz} and
- * {@code /readyz} are for operators, {@code /admin/...} is the admin surface, {@code /console/...} the web console.
+ * {@code /readyz} and {@code /metrics} are for operators, {@code /admin/...} is the admin surface, {@code /console/...} the web console.
  */
 public final class HttpServer implements AutoCloseable {
     private static final HeaderName REQUEST_ID = HeaderNames.create("X-TC-RequestId");
@@ -30,7 +31,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** {@code tls} null: plain HTTP. */
     public HttpServer(String host, int port, Tls tls, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
-                      HttpService console, BooleanSupplier ready) {
+                      HttpService console, BooleanSupplier ready, Supplier<String> metrics) {
         this.maxRequestBytes = maxRequestBytes;
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/healthz", (req, res) -> res.send("ok"))
@@ -40,6 +41,11 @@ public final class HttpServer implements AutoCloseable {
                     } else {
                         res.status(Status.SERVICE_UNAVAILABLE_503).send("starting");
                     }
+                })
+                // Prometheus text format; no account or image ids (docs/operations.md: keep it off the public LB)
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(metrics.get());
                 })
                 .post("/admin/accounts", admin::createAccounts)
                 .get("/admin/audit", admin::audit)

@@ -32,6 +32,7 @@ import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
 import io.imagehub.jobs.ShareExpiryJob;
 import io.imagehub.jobs.SyncJob;
+import io.imagehub.metrics.NodeMetrics;
 import io.imagehub.outbound.OutboundHttp;
 import io.imagehub.outbound.SystemHostResolver;
 import io.imagehub.store.Database;
@@ -61,6 +62,7 @@ public final class Imagehub implements AutoCloseable {
     private final HttpServer http;
     private final ActionRegistry actions;
     private final String adminToken;
+    private final NodeMetrics metrics;
     private volatile boolean ready;
 
     private Imagehub(ServerConfig config, HostResolver hostResolver) throws IOException {
@@ -70,9 +72,14 @@ public final class Imagehub implements AutoCloseable {
         Tls tls = tls(config); // before anything opens: a bad certificate or key stops the start here
         Files.createDirectories(config.dataDir);
         this.adminToken = adminToken(config);
-        this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
+        this.metrics = new NodeMetrics();
+        this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize,
+                metrics.registry());
+        metrics.watchJobQueue(database.dataSource(), clock);
         Transactions transactions = new JdbcTransactions(database);
-        this.dataPlane = DataPlane.open(config, database, clock);
+        this.dataPlane = DataPlane.open(config, database, clock, metrics.registry());
+        Readiness readiness = new Readiness(database, dataPlane.stores);
+        readiness.probeStores();
 
         SecretCipher cipher = SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile());
         AccountService accounts = new AccountService(transactions, cipher, clock);
@@ -104,12 +111,13 @@ public final class Imagehub implements AutoCloseable {
         new ImagehubActions(images).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
                 config.acceptUnsignedPayload), new SignatureV1(accounts, new JdbcNonceLedger(database), clock,
-                config.clockSkewSeconds), registry, config);
+                config.clockSkewSeconds), registry, config, metrics.registry());
 
         this.http = new HttpServer(config.host, config.port, tls, config.maxRequestBytes, gateway,
                 new AdminApi(adminToken, accounts, images),
                 new Console(gateway, new ConsoleSessions(database, cipher, clock,
-                        Duration.ofMinutes(config.consoleIdleMinutes))), () -> ready);
+                        Duration.ofMinutes(config.consoleIdleMinutes))), () -> ready && readiness.check(),
+                metrics::scrape);
         PublicImages.seed(transactions, config.regions, dataPlane.stores::forRegion);
         jobs.start(config.jobWorkers);
         ready = true;
@@ -193,6 +201,7 @@ public final class Imagehub implements AutoCloseable {
         jobs.close();
         closeQuietly(dataPlane);
         database.close();
+        metrics.close();
         LOG.info("imagehub stopped");
     }
 }

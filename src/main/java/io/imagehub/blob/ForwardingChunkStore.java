@@ -12,6 +12,15 @@ public abstract class ForwardingChunkStore implements ChunkStore {
         this.store = store;
     }
 
+    /** The store under every view of {@code store}: for what only one kind of store does. */
+    public static ChunkStore underlying(ChunkStore store) {
+        ChunkStore s = store;
+        while (s instanceof ForwardingChunkStore view) {
+            s = view.store;
+        }
+        return s;
+    }
+
     @Override
     public boolean put(String sha256, byte[] data, int length) throws IOException {
         return store.put(sha256, data, length);

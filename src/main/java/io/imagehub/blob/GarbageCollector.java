@@ -80,7 +80,7 @@ public final class GarbageCollector {
                     kept++;
                 }
             }
-            if (store instanceof DirectoryChunkStore directory) {
+            if (ForwardingChunkStore.underlying(store) instanceof DirectoryChunkStore directory) {
                 temps += directory.removeStaleTempFiles(grace);
             }
         }

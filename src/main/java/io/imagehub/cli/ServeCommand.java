@@ -2,6 +2,7 @@ package io.imagehub.cli;
 
 import io.imagehub.app.Imagehub;
 import io.imagehub.config.ServerConfig;
+import io.imagehub.logging.Logging;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,9 +39,14 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> importAllow;
     @Option(names = "--outbound-allow-address", description = "Non-public address range (CIDR) that allowed host names may resolve to (repeatable).")
     List<String> outboundAllowAddresses;
+    @Option(names = "--log-format", description = "text (default) or json: one JSON object per log line, a request's lines with its RequestId.")
+    String logFormat;
 
     @Override
     public Integer call() throws Exception {
+        if (logFormat != null) {
+            Logging.useFormat(logFormat);
+        }
         ServerConfig config = where.config();
         if (host != null) {
             config.host = host;

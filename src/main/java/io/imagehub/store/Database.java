@@ -2,6 +2,7 @@ package io.imagehub.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -30,7 +31,15 @@ public final class Database implements AutoCloseable {
     }
 
     public Database(String jdbcUrl, String user, String password, int poolSize) {
+        this(jdbcUrl, user, password, poolSize, null);
+    }
+
+    /** {@code meters}, if not null, receives HikariCP's pool metrics (connections active, idle, pending, waits). */
+    public Database(String jdbcUrl, String user, String password, int poolSize, MeterRegistry meters) {
         HikariConfig config = new HikariConfig();
+        if (meters != null) {
+            config.setMetricRegistry(meters);
+        }
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
