@@ -1,7 +1,6 @@
 package io.imagehub.domain;
 
 import static io.imagehub.domain.ErrorCodes.INVALID_REGION_NOT_FOUND;
-import static io.imagehub.domain.ErrorCodes.INVALID_REGION_VALUE;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,15 +61,13 @@ public final class DataPlaneService {
         List<String> targets = List.copyOf(new LinkedHashSet<>(destinations));
         List<Image> started = images.audited(ctx, "SyncImages", imageId, List.of(), uow -> {
             Image source = uow.images().findForUpdate(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
-            ImagePolicy.requireMayCopy(images.relation(uow, ctx, source), source);
+            ImagePolicy.Relation relation = images.relation(uow, ctx, source);
+            ImagePolicy.requireVisible(relation, imageId);
             for (String region : targets) {
                 if (!regions.contains(region)) {
                     throw new ApiException(INVALID_REGION_NOT_FOUND, "The region `" + region + "` does not exist.");
                 }
-                if (region.equals(source.region())) {
-                    throw new ApiException(INVALID_REGION_VALUE, "The image `" + imageId + "` is already in `"
-                            + region + "`; a custom image can only be synced to other regions.");
-                }
+                ImagePolicy.requireMayCopy(relation, source, region);
             }
             String copyName = name != null ? name : source.name();
             uow.accounts().lock(ctx.accountId());

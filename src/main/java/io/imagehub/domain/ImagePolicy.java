@@ -120,16 +120,32 @@ public final class ImagePolicy {
         requireNormal(image);
     }
 
-    /** Copy to other regions (SyncImages): the owner only, of a NORMAL image. */
-    public static void requireMayCopy(Relation relation, Image image) {
+    /**
+     * SyncImages of a NORMAL image to {@code destination}: its owner to any other region; a recipient only into the
+     * image's own region (spec S11), which makes a custom image of the recipient's own.
+     */
+    public static void requireMayCopy(Relation relation, Image image, String destination) {
         requireVisible(relation, image.imageId());
+        boolean sameRegion = destination.equals(image.region());
         switch (relation) {
             // spec S11: for a shared image the destination region is what is refused (InvalidRegion)
-            case RECIPIENT -> throw new ApiException(INVALID_REGION_VALUE, "The image `" + image.imageId()
-                    + "` is shared with you; only its owner can copy it to other regions.");
+            case RECIPIENT -> {
+                if (!sameRegion) {
+                    throw new ApiException(INVALID_REGION_VALUE, "The image `" + image.imageId() + "` is shared with "
+                            + "you; only its owner can copy it to other regions (you may copy it within `"
+                            + image.region() + "`).");
+                }
+                requireNormal(image);
+            }
             case PUBLIC -> throw new ApiException(INVALID_IMAGE_ID_VALUE, "The image `" + image.imageId()
                     + "` is a public image; only custom images can be copied to other regions.");
-            default -> requireNormal(image);
+            default -> {
+                if (sameRegion) {
+                    throw new ApiException(INVALID_REGION_VALUE, "The image `" + image.imageId() + "` is already in `"
+                            + destination + "`; a custom image can only be synced to other regions.");
+                }
+                requireNormal(image);
+            }
         }
     }
 

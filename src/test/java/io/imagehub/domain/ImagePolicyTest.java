@@ -35,19 +35,28 @@ class ImagePolicyTest {
 
     @Test
     void recipientCannotCopySharedImageToAnotherRegion() {
-        assertRefused("InvalidParameterValue.InvalidRegion", () -> ImagePolicy.requireMayCopy(Relation.RECIPIENT, NORMAL));
+        assertRefused("InvalidParameterValue.InvalidRegion", () -> ImagePolicy.requireMayCopy(Relation.RECIPIENT, NORMAL, SH));
     }
 
     @Test
-    void ownerMayCopyOnlyANormalImageAndNobodyCopiesAPublicOne() {
-        assertThatCode(() -> ImagePolicy.requireMayCopy(Relation.OWNER, NORMAL)).doesNotThrowAnyException();
-        assertRefused("InvalidParameterValue.InvalidImageState", () -> ImagePolicy.requireMayCopy(Relation.OWNER, IMPORTING));
-        assertRefused("InvalidParameterValue.InvalidImageId", () -> ImagePolicy.requireMayCopy(Relation.PUBLIC, PUBLIC));
+    void recipientMayCopyANormalSharedImageIntoItsOwnRegion() {
+        assertThatCode(() -> ImagePolicy.requireMayCopy(Relation.RECIPIENT, NORMAL, GZ)).doesNotThrowAnyException();
+        assertRefused("InvalidParameterValue.InvalidImageState",
+                () -> ImagePolicy.requireMayCopy(Relation.RECIPIENT, IMPORTING, GZ));
+    }
+
+    @Test
+    void ownerMayCopyOnlyANormalImageOnlyToOtherRegionsAndNobodyCopiesAPublicOne() {
+        assertThatCode(() -> ImagePolicy.requireMayCopy(Relation.OWNER, NORMAL, SH)).doesNotThrowAnyException();
+        assertRefused("InvalidParameterValue.InvalidRegion", () -> ImagePolicy.requireMayCopy(Relation.OWNER, NORMAL, GZ));
+        assertRefused("InvalidParameterValue.InvalidImageState", () -> ImagePolicy.requireMayCopy(Relation.OWNER, IMPORTING, SH));
+        assertRefused("InvalidParameterValue.InvalidImageId", () -> ImagePolicy.requireMayCopy(Relation.PUBLIC, PUBLIC, SH));
+        assertRefused("InvalidParameterValue.InvalidImageId", () -> ImagePolicy.requireMayCopy(Relation.PUBLIC, PUBLIC, GZ));
     }
 
     @Test
     void strangerCopyOrExportLooksLikeAMissingImage() {
-        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayCopy(Relation.STRANGER, NORMAL));
+        assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayCopy(Relation.STRANGER, NORMAL, SH));
         assertRefused("InvalidImageId.NotFound", () -> ImagePolicy.requireMayExport(Relation.STRANGER, NORMAL));
     }
 

@@ -124,6 +124,38 @@ class SyncImagesTest {
     }
 
     @Test
+    void recipientMaySyncASharedImageIntoItsOwnRegionAsAnImageOfTheirOwn() throws Exception {
+        TestServer.Account owner = server.createAccount("sync-lender");
+        TestServer.Account carol = server.createAccount("sync-carol");
+        String image = Images.importReady(client(owner, GZ), files.put("lent.raw", ImageBytes.disk(1000, 9)), "lent");
+        ModifyImageSharePermissionRequest share = new ModifyImageSharePermissionRequest();
+        share.setImageId(image);
+        share.setAccountIds(new String[] {carol.accountId()});
+        share.setPermission("SHARE");
+        client(owner, GZ).ModifyImageSharePermission(share);
+        long chunksBefore = server.chunksWritten();
+
+        // spec S11: the one copy a recipient may make, into the shared image's own region
+        SyncImage[] copies = sync(carol, image, true, GZ);
+        assertThat(copies).hasSize(1);
+        Image copy = Images.awaitSettled(client(carol, GZ), copies[0].getImageId());
+        assertThat(copy.getImageState()).isEqualTo("NORMAL");
+        assertThat(copy.getImageType()).isEqualTo("PRIVATE_IMAGE");
+        assertThat(copy.getImageName()).isEqualTo("lent");
+        assertThat(privateImages(carol, GZ)).isEqualTo(1); // counts toward carol's quota, the shared one does not
+        assertThat(Images.find(client(owner, GZ), copy.getImageId())).isEmpty();
+        RawClient carolRaw = new RawClient(server, carol);
+        assertThat(ImageBytes.digest(carolRaw, GZ, copy.getImageId())).isEqualTo(ImageBytes.digest(carolRaw, GZ, image));
+        assertThat(carolRaw.call("DescribeImages", GZ, "{\"ImageIds\":[\"" + copy.getImageId() + "\"]}")
+                .path("ImageSet").get(0).path("ImagehubLineage").toString()).contains(image);
+        assertThat(server.chunksWritten()).isEqualTo(chunksBefore); // one store: the copy is metadata only
+
+        assertRefused("InvalidParameterValue.InvalidRegion", () -> sync(carol, image, false, SH));
+        assertRefused("InvalidParameterValue.InvalidRegion", () -> sync(carol, image, false, GZ, SH));
+        assertThat(privateImages(carol, SH)).isZero();
+    }
+
+    @Test
     void refusesTheImagesOwnRegionAnUnknownRegionAndMoreThanOneImage() throws Exception {
         TestServer.Account alice = server.createAccount("sync-rules");
         String image = Images.importReady(client(alice, GZ), files.put("rules.raw", ImageBytes.disk(1000, 4)), "rules");
