@@ -7,7 +7,6 @@ import com.tencentcloudapi.cvm.v20170312.CvmClient;
 import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesRequest;
 import com.tencentcloudapi.cvm.v20170312.models.Filter;
 import com.tencentcloudapi.cvm.v20170312.models.Image;
-import com.tencentcloudapi.cvm.v20170312.models.ModifyImageSharePermissionRequest;
 import com.tencentcloudapi.cvm.v20170312.models.SyncImage;
 import com.tencentcloudapi.cvm.v20170312.models.SyncImagesRequest;
 import io.imagehub.api.Tc3Signer;
@@ -110,11 +109,7 @@ class SyncImagesTest {
         TestServer.Account owner = server.createAccount("sync-owner");
         TestServer.Account bob = server.createAccount("sync-bob");
         String image = Images.importReady(client(owner, GZ), files.put("shared.raw", ImageBytes.disk(1000, 3)), "shared");
-        ModifyImageSharePermissionRequest share = new ModifyImageSharePermissionRequest();
-        share.setImageId(image);
-        share.setAccountIds(new String[] {bob.accountId()});
-        share.setPermission("SHARE");
-        client(owner, GZ).ModifyImageSharePermission(share);
+        Instances.share(client(owner, GZ), image, bob.accountId(), "SHARE");
 
         // spec S11 / 7.1: for a shared image, the destination region is what is refused
         assertRefused("InvalidParameterValue.InvalidRegion", () -> sync(bob, image, false, SH));
@@ -128,11 +123,7 @@ class SyncImagesTest {
         TestServer.Account owner = server.createAccount("sync-lender");
         TestServer.Account carol = server.createAccount("sync-carol");
         String image = Images.importReady(client(owner, GZ), files.put("lent.raw", ImageBytes.disk(1000, 9)), "lent");
-        ModifyImageSharePermissionRequest share = new ModifyImageSharePermissionRequest();
-        share.setImageId(image);
-        share.setAccountIds(new String[] {carol.accountId()});
-        share.setPermission("SHARE");
-        client(owner, GZ).ModifyImageSharePermission(share);
+        Instances.share(client(owner, GZ), image, carol.accountId(), "SHARE");
         long chunksBefore = server.chunksWritten();
 
         // spec S11: the one copy a recipient may make, into the shared image's own region
