@@ -36,6 +36,7 @@ public final class Console implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
     static final String COOKIE = "imagehub_session";
     static final String CSRF_FIELD = "csrf";
+    private static final int AUDIT_EVENTS = 50;
     /** No inline script or style anywhere: a value that slipped through escaping still could not run. */
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -186,6 +187,27 @@ public final class Console implements HttpService {
     Answer call(Exchange x, String region, String action, ObjectNode body) {
         Session s = x.session;
         return api.call(new Caller(s.secretId(), s.secretKey(), region, s.language()), action, body);
+    }
+
+    /** The newest events of an image's audit trail (owner only: the API refuses anyone else). */
+    List<Views.AuditRow> auditTrail(Exchange x, String imageId) {
+        Answer answer = call(x, "ImagehubDescribeImageAuditEvents",
+                ApiCalls.body().put("ImageId", imageId).put("Limit", AUDIT_EVENTS));
+        List<Views.AuditRow> rows = new ArrayList<>();
+        for (JsonNode e : answer.get("AuditEventSet")) {
+            List<String> accounts = new ArrayList<>();
+            e.path("AccountIds").forEach(a -> accounts.add(a.asText()));
+            rows.add(new Views.AuditRow(e.path("Time").asText(), e.path("ActorAccountId").asText(),
+                    e.path("Action").asText(), String.join(", ", accounts), e.path("Outcome").asText(),
+                    e.path("Detail").asText("")));
+        }
+        return rows;
+    }
+
+    /** Why an image's import or creation failed: the detail of the "Failed" event of its audit trail. */
+    static String failureReason(List<Views.AuditRow> trail) {
+        return trail.stream().filter(e -> "Failed".equals(e.outcome())).map(Views.AuditRow::detail).findFirst()
+                .orElse(null);
     }
 
     Messages messages(Exchange x) {

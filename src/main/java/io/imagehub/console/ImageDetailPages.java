@@ -30,7 +30,6 @@ final class ImageDetailPages {
     private static final int IDS_PER_CALL = 100;
     /** A copy page follows at most this many destinations (the regions a deployment has). */
     private static final int MAX_COPIES = 20;
-    private static final int AUDIT_EVENTS = 50;
 
     private final Console console;
 
@@ -106,10 +105,9 @@ final class ImageDetailPages {
                 shares.add(new ShareRow(s.path("AccountId").asText(), s.path("CreatedTime").asText()));
             }
             shareLimit = sharing.get("ImagehubShareLimit").asInt();
-            audit = audit(x, imageId);
+            audit = console.auditTrail(x, imageId);
             if (image.path("ImageState").asText().endsWith("FAILED")) {
-                failure = audit.stream().filter(e -> "Failed".equals(e.outcome())).map(AuditRow::detail)
-                        .findFirst().orElse(null);
+                failure = Console.failureReason(audit);
             }
             deleteBlocked = shares.isEmpty() ? null : m.t("delete.blocked", shares.size());
             lineage = image.path("ImagehubLineage").isMissingNode() || image.path("ImagehubLineage").isNull() ? null
@@ -138,20 +136,6 @@ final class ImageDetailPages {
         body.putArray("ImageIds").add(imageId);
         Answer answer = console.call(x, region, "DescribeImages", body);
         return answer.ok() && answer.get("ImageSet").size() == 1 ? answer.get("ImageSet").get(0) : null;
-    }
-
-    private List<AuditRow> audit(Exchange x, String imageId) {
-        Answer answer = console.call(x, "ImagehubDescribeImageAuditEvents",
-                ApiCalls.body().put("ImageId", imageId).put("Limit", AUDIT_EVENTS));
-        List<AuditRow> rows = new ArrayList<>();
-        for (JsonNode e : answer.get("AuditEventSet")) {
-            List<String> accounts = new ArrayList<>();
-            e.path("AccountIds").forEach(a -> accounts.add(a.asText()));
-            rows.add(new AuditRow(e.path("Time").asText(), e.path("ActorAccountId").asText(),
-                    e.path("Action").asText(), String.join(", ", accounts), e.path("Outcome").asText(),
-                    e.path("Detail").asText("")));
-        }
-        return rows;
     }
 
     List<Option> zones(Exchange x) {

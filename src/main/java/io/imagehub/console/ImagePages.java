@@ -201,6 +201,10 @@ final class ImagePages {
         String id = i.path("ImageId").asText();
         String digest = i.path("ImagehubSha256").asText("");
         String shares = null;
+        String failure = null;
+        if (owned && i.path("ImageState").asText().endsWith("FAILED")) {
+            failure = Console.failureReason(console.auditTrail(x, id));
+        }
         if (owned) {
             Answer answer = console.call(x, "DescribeImageSharePermission", ApiCalls.body().put("ImageId", id));
             if (answer.ok()) {
@@ -212,7 +216,7 @@ final class ImagePages {
                 i.hasNonNull("SyncPercent") ? i.get("SyncPercent").asInt() : null, i.path("OsName").asText(),
                 i.path("Architecture").asText(), size(i), digest,
                 digest.length() > 19 ? digest.substring(0, 19) + "…" : digest,
-                i.path("CreatedTime").asText(), i.path("ImageCreator").asText(), shares);
+                i.path("CreatedTime").asText(), i.path("ImageCreator").asText(), shares, failure);
     }
 
     /** The exact size when the extension member gives it, else Tencent's whole GiB. */

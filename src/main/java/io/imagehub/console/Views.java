@@ -22,10 +22,13 @@ public final class Views {
     public record SignInPage(Messages m, List<Option> languages, String secretId, Problem problem) {
     }
 
-    /** One line of an image listing. {@code shares} is "3 of 50" for the owner's images, else null. */
+    /**
+     * One line of an image listing. {@code shares} is "3 of 50" for the owner's images, else null; {@code failure}
+     * is why the owner's image failed (from its audit trail), else null.
+     */
     public record ImageRow(String id, String name, String state, Integer percent, String os, String architecture,
                            String size, String digest, String digestShort, String created, String owner,
-                           String shares) {
+                           String shares, String failure) {
         public boolean inProgress() {
             return "IMPORTING".equals(state) || "SYNCING".equals(state) || "CREATING".equals(state);
         }

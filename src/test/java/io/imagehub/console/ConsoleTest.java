@@ -266,6 +266,15 @@ class ConsoleTest {
             page.navigate(url("/console/images"));
             assertThat(page.locator("#image-table caption")).hasText("0 images");
 
+            // an import that fails says why, in its row
+            page.locator("#import summary").click();
+            page.getByLabel("Image URL").fill(files.baseUrl() + "missing.raw");
+            page.locator("#import").getByLabel("Name").fill("missing");
+            button(page, "Import").click();
+            Locator failed = page.locator("#image-table tr[data-image]", new Page.LocatorOptions().setHasText("missing"));
+            assertThat(failed.locator(".badge")).containsText("IMPORTFAILED", SLOW);
+            assertThat(failed.locator(".failure")).hasText("the image URL answered HTTP 404");
+
             // a cookie changed by one character is no session at all
             Cookie cookie = context.cookies().stream().filter(c -> c.name.equals(Console.COOKIE)).findFirst().orElseThrow();
             assertThat(cookie.httpOnly).isTrue();
