@@ -116,4 +116,18 @@ class TlsTest {
                 URI.create("http://" + server.endpoint() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
     }
+
+    @Test
+    void theConsoleSessionCookieIsSecureOverTls() throws Exception {
+        TestServer.Account account = server.createAccount("tls-console");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(certs.sslContext()).build();
+        HttpResponse<String> signIn = trusting.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("secretId=" + account.secretId() + "&secretKey="
+                        + java.net.URLEncoder.encode(account.secretKey(), java.nio.charset.StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).isEqualTo(303);
+        assertThat(signIn.headers().firstValue("Set-Cookie").orElseThrow())
+                .startsWith("imagehub_session=").contains("; HttpOnly", "; SameSite=Strict", "; Secure");
+    }
 }
