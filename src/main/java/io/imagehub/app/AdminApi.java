@@ -59,6 +59,26 @@ public final class AdminApi {
         }
     }
 
+    /** {@code [{"AccountId", "Name", "CreatedTime"}]}, oldest first, at most {@code limit} (default and cap 1000). */
+    void listAccounts(ServerRequest req, ServerResponse res) throws IOException {
+        if (!authorized(req, res)) {
+            return;
+        }
+        String limitText = req.query().first("limit").orElse("1000");
+        if (!limitText.matches("[0-9]{1,6}")) {
+            reply(res, Status.BAD_REQUEST_400, Map.of("Error", "limit must be a whole number"));
+            return;
+        }
+        int limit = Math.min(1000, Math.max(1, Integer.parseInt(limitText)));
+        reply(res, Status.OK_200, accounts.list(limit).stream().map(a -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("AccountId", a.accountId());
+            m.put("Name", a.name());
+            m.put("CreatedTime", a.createdAt().toString());
+            return m;
+        }).toList());
+    }
+
     void audit(ServerRequest req, ServerResponse res) throws IOException {
         if (!authorized(req, res)) {
             return;

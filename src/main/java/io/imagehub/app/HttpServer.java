@@ -48,6 +48,7 @@ public final class HttpServer implements AutoCloseable {
                     res.send(metrics.get());
                 })
                 .post("/admin/accounts", admin::createAccounts)
+                .get("/admin/accounts", admin::listAccounts)
                 .get("/admin/audit", admin::audit)
                 .register("/console", console)
                 .any("/", (req, res) -> api(gateway, req, res));

@@ -1,6 +1,7 @@
 package io.imagehub.domain;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,6 +12,9 @@ public interface AccountRepository {
     Optional<Account> find(String accountId);
 
     Optional<Account> findByName(String name);
+
+    /** Up to {@code limit} accounts, oldest first. */
+    List<Account> list(int limit);
 
     /** The subset of {@code accountIds} that exist. */
     Set<String> existing(Collection<String> accountIds);

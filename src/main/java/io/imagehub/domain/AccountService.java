@@ -57,6 +57,11 @@ public final class AccountService {
         });
     }
 
+    /** Up to {@code limit} accounts, oldest first (names and ids; keys stay where they are). */
+    public List<Account> list(int limit) {
+        return transactions.run(uow -> uow.accounts().list(limit));
+    }
+
     public Optional<ResolvedKey> resolve(String secretId) {
         ResolvedKey cached = keyCache.get(secretId);
         if (cached != null) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,6 +32,12 @@ final class JdbcAccountRepository implements AccountRepository {
     public Optional<Account> findByName(String name) {
         return sql.queryOne("SELECT account_id, name, created_at FROM accounts WHERE name = ?",
                 rs -> new Account(rs.getString(1), rs.getString(2), Sql.instant(rs, "created_at")), name);
+    }
+
+    @Override
+    public List<Account> list(int limit) {
+        return sql.query("SELECT account_id, name, created_at FROM accounts ORDER BY created_at, account_id LIMIT ?",
+                rs -> new Account(rs.getString(1), rs.getString(2), Sql.instant(rs, "created_at")), limit);
     }
 
     @Override

@@ -44,6 +44,26 @@ class AdminSurfaceTest {
     }
 
     @Test
+    void theAccountListNeedsTheTokenAndShowsNamesNotKeys() throws Exception {
+        TestServer.Account listed = server.createAccount("listed");
+        URI list = URI.create("http://" + server.endpoint() + "/admin/accounts");
+        HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(list).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(list)
+                .header("Authorization", "Bearer " + server.adminToken()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        List<JsonNode> accounts = new ArrayList<>();
+        new ObjectMapper().readTree(answer.body()).forEach(accounts::add);
+        assertThat(accounts).anySatisfy(a -> {
+            assertThat(a.path("AccountId").asText()).isEqualTo(listed.accountId());
+            assertThat(a.path("Name").asText()).isEqualTo("listed");
+        });
+        assertThat(answer.body()).doesNotContain(listed.secretId()).doesNotContain(listed.secretKey());
+    }
+
+    @Test
     void adminCallsWithoutTheTokenAreRefusedAndCreateNothing() throws Exception {
         for (String token : new String[] {null, "Bearer wrong", "Bearer " + server.adminToken() + "x"}) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + server.endpoint() + "/admin/accounts"))
