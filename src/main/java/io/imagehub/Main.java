@@ -2,6 +2,7 @@ package io.imagehub;
 
 import io.imagehub.cli.AccountCommand;
 import io.imagehub.cli.AuditCommand;
+import io.imagehub.cli.DemoCommand;
 import io.imagehub.cli.DoctorCommand;
 import io.imagehub.cli.ServeCommand;
 import io.imagehub.cli.VersionProvider;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** The {@code imagehub} command; without a subcommand it prints the usage, which lists every subcommand. */
 @Command(name = "imagehub", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hostable cloud image service that speaks the Tencent Cloud API 3.0.",
-        subcommands = {ServeCommand.class, AccountCommand.class, AuditCommand.class, DoctorCommand.class})
+        subcommands = {ServeCommand.class, AccountCommand.class, AuditCommand.class, DoctorCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -42,6 +42,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-format", description = "text (default) or json: one JSON object per log line, a request's lines with its RequestId.")
     String logFormat;
 
+    @Option(names = "--demo", description = "Once started, set up the demo: alice, bob and a shared image (as `demo`).")
+    boolean demo;
+    @Option(names = "--force", description = "With --demo: also on a database that holds other accounts.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         if (logFormat != null) {
@@ -96,6 +101,13 @@ public final class ServeCommand implements Callable<Integer> {
         }, "imagehub-shutdown"));
         StartBanner.lines(config, node.port()).forEach(System.out::println);
         System.out.flush();
+        if (demo) {
+            String endpoint = StartBanner.endpoint(config, node.port());
+            if (Demo.runAndReport(endpoint, new AdminClient(endpoint, node.adminToken(), config.dataDir), config.dataDir,
+                    force) != 0) {
+                return 1; // the shutdown hook stops the node
+            }
+        }
         stopped.await();
         return 0;
     }

@@ -17,8 +17,7 @@ final class StartBanner {
 
     /** The banner's lines for a node started with {@code config} that listens on {@code port}. */
     static List<String> lines(ServerConfig config, int port) {
-        String scheme = config.tlsCert != null ? "https" : "http";
-        String endpoint = scheme + "://" + reachableHost(config.host) + ":" + port;
+        String endpoint = endpoint(config, port);
         Path dataDir = config.dataDir.toAbsolutePath();
         List<String> lines = new ArrayList<>();
         BuildInfo build = BuildInfo.current();
@@ -41,8 +40,15 @@ final class StartBanner {
         lines.add("Next steps (each line can be pasted into a shell as it is):");
         lines.add("  bin/imagehub account create --name alice" + endpointFlag + dataDirFlag + "   # an account and its keys");
         lines.add("  bin/imagehub configure" + endpointFlag + "   # the CLI, with those keys");
+        lines.add("  bin/imagehub demo" + endpointFlag + dataDirFlag + "   # or: alice, bob and a shared image to look at");
         lines.add("  xdg-open " + endpoint + "/console   # the console, in a browser");
         return lines;
+    }
+
+    /** Where a client on this machine reaches the node. */
+    static String endpoint(ServerConfig config, int port) {
+        String scheme = config.tlsCert != null ? "https" : "http";
+        return scheme + "://" + reachableHost(config.host) + ":" + port;
     }
 
     /** A wildcard listen address is reached locally through loopback. */

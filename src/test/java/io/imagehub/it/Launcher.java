@@ -24,6 +24,7 @@ public final class Launcher implements AutoCloseable {
     private final LinkedBlockingQueue<String> unread = new LinkedBlockingQueue<>();
     private final List<String> stdout = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
+    private final Thread stdoutReader;
     private final Thread stderrReader;
 
     public Launcher(List<String> args) throws IOException {
@@ -34,7 +35,7 @@ public final class Launcher implements AutoCloseable {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         this.process = builder.start();
         process.getOutputStream().close();
-        Thread.ofVirtual().start(() -> copyLines(process.getInputStream(), unread::add));
+        this.stdoutReader = Thread.ofVirtual().start(() -> copyLines(process.getInputStream(), unread::add));
         this.stderrReader = Thread.ofVirtual().start(() -> copyLines(process.getErrorStream(), line -> {
             synchronized (stderr) {
                 stderr.append(line).append('\n');
@@ -49,6 +50,7 @@ public final class Launcher implements AutoCloseable {
             launcher.close();
             throw new IllegalStateException("bin/imagehub " + args + " did not finish; stderr:\n" + launcher.stderr());
         }
+        launcher.stdoutReader.join();
         launcher.stderrReader.join();
         return launcher;
     }
