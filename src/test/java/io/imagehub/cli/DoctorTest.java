@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.imagehub.Main;
 import io.imagehub.it.TestServer;
+import io.imagehub.store.Database;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,6 +58,23 @@ class DoctorTest {
                 .contains("fail  database             jdbc:postgresql://127.0.0.1:" + closedPort + "/imagehub: ")
                 .contains("fix: start the database server, or correct --db-url (jdbc:postgresql://HOST:PORT/DATABASE)")
                 .contains("ok    data dir");
+    }
+
+    @Test
+    void aReachablePostgresqlIsCheckedForPendingMigrationsAndItsClock() throws IOException {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            Result fresh = doctor("--data-dir", dataDir.toString(), "--db-url", url, "--db-user", "postgres");
+            assertThat(fresh.exitCode()).as(fresh.output()).isZero();
+            assertThat(fresh.output()).contains("ok    database", "(PostgreSQL ")
+                    .contains("warn  migrations           no schema yet, ")
+                    .contains("fix: `bin/imagehub serve` applies them when it starts")
+                    .containsPattern("ok    clock +this machine and the database differ by \\d+ ms");
+
+            new Database(url, "postgres", "", 2).close(); // what serve does first: migrate
+            Result migrated = doctor("--data-dir", dataDir.toString(), "--db-url", url, "--db-user", "postgres");
+            assertThat(migrated.output()).containsPattern("ok    migrations +schema at version \\d+, up to date");
+        }
     }
 
     /**
