@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Something to look at on a fresh node: accounts alice and bob, a small real disk uploaded as alice's custom image,
+ * Something to look at on a fresh node: accounts alice and bob, a small real disk imported as alice's custom image,
  * shared with bob and copied to a second region. It is a client of the API like any other: accounts through the
  * admin surface, everything else as alice through signed calls. It is idempotent: what exists (found by name, the
  * accounts' keys kept in {@code demo.json} in the data dir) is reused, only what is missing is made; and it refuses a
@@ -28,7 +28,7 @@ final class Demo {
     static final String STATE_FILE = "demo.json";
     private static final List<String> MEMBERS = List.of("alice", "bob");
     private static final int DISK_BYTES = 4 << 20;
-    private static final Duration COPY_WAIT = Duration.ofMinutes(2);
+    private static final Duration JOB_WAIT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Member(String name, String accountId, String secretId, String secretKey) {
@@ -50,13 +50,16 @@ final class Demo {
     private final AdminClient admin;
     private final Path stateFile;
     private final boolean force;
+    private final String diskUrl;
     private final List<String> made = new ArrayList<>();
 
-    Demo(String endpoint, AdminClient admin, Path dataDir, boolean force) {
+    /** {@code diskUrl}: where the node may fetch {@link #disk()} from; null to upload it (ImagehubUploadSizeBytes). */
+    Demo(String endpoint, AdminClient admin, Path dataDir, boolean force, String diskUrl) {
         this.endpoint = endpoint;
         this.admin = admin;
         this.stateFile = dataDir.resolve(STATE_FILE);
         this.force = force;
+        this.diskUrl = diskUrl;
     }
 
     Outcome run() throws IOException, InterruptedException, Refused {
@@ -113,7 +116,7 @@ final class Demo {
         return members;
     }
 
-    /** alice's image of the demo's name in {@code region}; uploaded if she has none that is usable. */
+    /** alice's image of the demo's name in {@code region}; imported if she has none that is usable. */
     private String image(ApiClient asAlice, String region) throws IOException, InterruptedException {
         JsonNode existing = ownImageNamed(asAlice, region);
         if (existing != null && existing.path("ImageState").asText().equals("NORMAL")) {
@@ -123,14 +126,23 @@ final class Demo {
             asAlice.call("DeleteImages", region, Map.of("ImageIds", List.of(existing.path("ImageId").asText())));
         }
         byte[] disk = disk();
-        JsonNode opened = asAlice.call("ImportImage", region, Map.of(
+        Map<String, Object> request = new LinkedHashMap<>(Map.of(
                 "ImageName", IMAGE_NAME,
-                "ImageDescription", "A small raw disk the demo uploaded (bin/imagehub demo)",
-                "OsType", "Other Linux", "OsVersion", "8", "Architecture", "x86_64",
-                "ImagehubUploadSizeBytes", disk.length));
-        asAlice.put(opened.path("ImagehubUploadUrl").asText(), disk);
+                "ImageDescription", "A small raw disk the demo imported (bin/imagehub demo)",
+                "OsType", "Other Linux", "OsVersion", "8", "Architecture", "x86_64"));
+        if (diskUrl != null) {
+            request.put("ImageUrl", diskUrl);
+        } else {
+            request.put("ImagehubUploadSizeBytes", disk.length);
+        }
+        JsonNode opened = asAlice.call("ImportImage", region, request);
+        String imageId = opened.path("ImageId").asText();
+        if (diskUrl == null) {
+            asAlice.put(opened.path("ImagehubUploadUrl").asText(), disk);
+        }
         made.add("image " + IMAGE_NAME);
-        return opened.path("ImageId").asText();
+        awaitNormal(asAlice, region, "the import");
+        return imageId;
     }
 
     private void share(ApiClient asAlice, String region, String imageId, Member bob) throws IOException, InterruptedException {
@@ -154,15 +166,20 @@ final class Demo {
             asAlice.call("SyncImages", region, Map.of("ImageIds", List.of(imageId), "DestinationRegions", List.of(copyRegion)));
             made.add("copy in " + copyRegion);
         }
-        Instant deadline = Instant.now().plus(COPY_WAIT);
+        return awaitNormal(asAlice, copyRegion, "the copy to " + copyRegion);
+    }
+
+    /** The id of alice's demo image in {@code region} once it is NORMAL (imports and copies are durable jobs). */
+    private static String awaitNormal(ApiClient asAlice, String region, String what) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(JOB_WAIT);
         while (true) {
-            copy = ownImageNamed(asAlice, copyRegion);
-            String state = copy == null ? "missing" : copy.path("ImageState").asText();
+            JsonNode image = ownImageNamed(asAlice, region);
+            String state = image == null ? "missing" : image.path("ImageState").asText();
             if (state.equals("NORMAL")) {
-                return copy.path("ImageId").asText();
+                return image.path("ImageId").asText();
             }
-            if (!state.equals("SYNCING") && !state.equals("CREATING") || Instant.now().isAfter(deadline)) {
-                throw new IOException("the copy to " + copyRegion + " is " + state);
+            if (!List.of("IMPORTING", "SYNCING", "CREATING").contains(state) || Instant.now().isAfter(deadline)) {
+                throw new IOException(what + " is " + state);
             }
             Thread.sleep(200);
         }
@@ -225,9 +242,10 @@ final class Demo {
     }
 
     /** Runs the demo against the node at {@code endpoint} and prints its report; 1 if it refused or failed. */
-    static int runAndReport(String endpoint, AdminClient admin, Path dataDir, boolean force) throws InterruptedException {
+    static int runAndReport(String endpoint, AdminClient admin, Path dataDir, boolean force, String diskUrl)
+            throws InterruptedException {
         try {
-            report(new Demo(endpoint, admin, dataDir, force).run(), endpoint, dataDir).forEach(System.out::println);
+            report(new Demo(endpoint, admin, dataDir, force, diskUrl).run(), endpoint, dataDir).forEach(System.out::println);
             System.out.flush();
             return 0;
         } catch (Refused | IOException e) {

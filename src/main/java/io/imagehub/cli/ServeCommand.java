@@ -87,6 +87,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (envToken != null && !envToken.isBlank()) {
             config.adminToken = envToken;
         }
+        // the demo's disk comes from a loopback source that only this node is told it may import
+        DemoDiskSource demoDisk = demo ? DemoDiskSource.start() : null;
+        if (demoDisk != null) {
+            config.importAllow.add(demoDisk.url());
+        }
         Imagehub node;
         try {
             node = Imagehub.start(config);
@@ -103,8 +108,10 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         if (demo) {
             String endpoint = StartBanner.endpoint(config, node.port());
-            if (Demo.runAndReport(endpoint, new AdminClient(endpoint, node.adminToken(), config.dataDir), config.dataDir,
-                    force) != 0) {
+            int outcome = Demo.runAndReport(endpoint, new AdminClient(endpoint, node.adminToken(), config.dataDir),
+                    config.dataDir, force, demoDisk.url());
+            demoDisk.close();
+            if (outcome != 0) {
                 return 1; // the shutdown hook stops the node
             }
         }
