@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "On a running server: alice, bob, an image shared between them; prints their keys.")
+@Command(name = "demo", description = "On a running server: alice, bob and an image shared with bob.")
 public final class DemoCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;
