@@ -23,7 +23,7 @@ final class StartBanner {
         BuildInfo build = BuildInfo.current();
         lines.add("imagehub listening on " + endpoint + " (version " + build.version() + ", commit " + build.commit() + ")");
         lines.add("  API endpoint   " + endpoint + "   (Tencent Cloud API 3.0; in an SDK: endpoint "
-                + reachableHost(config.host) + ":" + port + ", protocol " + scheme + ")");
+                + reachableHost(config.host) + ":" + port + ", protocol " + scheme(config) + ")");
         lines.add("  console        " + endpoint + "/console");
         lines.add("  data           " + dataDir + "   (admin token, master key"
                 + (config.dbUrl == null ? ", H2 database" : "") + ")");
@@ -47,8 +47,11 @@ final class StartBanner {
 
     /** Where a client on this machine reaches the node. */
     static String endpoint(ServerConfig config, int port) {
-        String scheme = config.tlsCert != null ? "https" : "http";
-        return scheme + "://" + reachableHost(config.host) + ":" + port;
+        return scheme(config) + "://" + reachableHost(config.host) + ":" + port;
+    }
+
+    private static String scheme(ServerConfig config) {
+        return config.tlsCert != null ? "https" : "http";
     }
 
     /** A wildcard listen address is reached locally through loopback. */
