@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The instance lifecycle observed through DescribeInstances, and the refusal of every operation in a state that
- * does not allow it. Transitions take 2 s here, so a transitional state is still there when the next call (a few
- * milliseconds later on loopback) arrives.
+ * does not allow it. Transitions take 4 s here, so a transitional state is still there when the next calls (a few
+ * milliseconds later on loopback, but seconds on a machine loaded by a parallel build: 2 s was seen to run out)
+ * arrive.
  */
 class InstanceStatesTest {
     private static final String GZ = "ap-guangzhou";
@@ -35,7 +36,7 @@ class InstanceStatesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestServer(c -> c.instanceTransitionMillis = 2000);
+        server = new TestServer(c -> c.instanceTransitionMillis = 4000);
         client = server.client(server.createAccount("lifecycle"), GZ);
         DescribeImagesRequest request = new DescribeImagesRequest();
         Filter publicImages = new Filter();
