@@ -27,6 +27,7 @@ import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
 import io.imagehub.jobs.CreateImageJob;
 import io.imagehub.jobs.ExportJob;
+import io.imagehub.jobs.ImageIngest;
 import io.imagehub.jobs.ImportJob;
 import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
@@ -90,8 +91,8 @@ public final class Imagehub implements AutoCloseable {
                 Duration.ofMillis(config.instanceTransitionMillis));
         this.jobs = new JobRunner(transactions,
                 Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, dataPlane.storeOfImage(transactions),
-                                MAX_IMAGE_BYTES, importUrls, new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT,
-                                        Duration.ofSeconds(config.importReadTimeoutSeconds))),
+                                new ImageIngest(config.maxVirtualSizeBytes), MAX_IMAGE_BYTES, importUrls,
+                                new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(config.importReadTimeoutSeconds))),
                         DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
                         DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets),
                         InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),

@@ -45,6 +45,8 @@ public class ServerConfig {
     public boolean acceptUnsignedPayload = true;
     /** An import whose download delivers nothing for this long fails. */
     public long importReadTimeoutSeconds = 60;
+    /** Imported disks declaring a larger virtual size are refused (formats/DiskInspection); default 2 TiB. */
+    public long maxVirtualSizeBytes = 2L << 40;
     /** Workers that run durable jobs (imports, copies) on this node. */
     public int jobWorkers = 2;
     /** How long a claimed job is ours before another node may take it over. */

@@ -1,7 +1,6 @@
 package io.imagehub.jobs;
 
 import io.imagehub.blob.ChunkStore;
-import io.imagehub.blob.ChunkedImageWriter;
 import io.imagehub.blob.Manifest;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.JobRepository.Job;
@@ -9,6 +8,7 @@ import io.imagehub.domain.OutboundTarget;
 import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.OutboundUrlRefused;
 import io.imagehub.outbound.OutboundHttp;
+import io.imagehub.formats.UnsafeImageException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,14 +25,16 @@ import java.util.function.Function;
 public final class ImportJob implements JobHandler {
     private final ImageData images;
     private final Function<String, ChunkStore> storeOfImage;
+    private final ImageIngest ingest;
     private final long maxImageBytes;
     private final OutboundUrlPolicy policy;
     private final OutboundHttp http;
 
-    public ImportJob(ImageData images, Function<String, ChunkStore> storeOfImage, long maxImageBytes,
-                     OutboundUrlPolicy policy, OutboundHttp http) {
+    public ImportJob(ImageData images, Function<String, ChunkStore> storeOfImage, ImageIngest ingest,
+                     long maxImageBytes, OutboundUrlPolicy policy, OutboundHttp http) {
         this.images = images;
         this.storeOfImage = storeOfImage;
+        this.ingest = ingest;
         this.maxImageBytes = maxImageBytes;
         this.policy = policy;
         this.http = http;
@@ -64,19 +66,21 @@ public final class ImportJob implements JobHandler {
                 images.failData(job.imageId(), "the image file is larger than " + maxImageBytes + " bytes");
                 return;
             }
-            Manifest manifest;
+            ImageIngest.Ingested ingested;
             try (InputStream body = new Bounded(response.body(), maxImageBytes)) {
                 int[] shownPercent = {0};
-                manifest = ChunkedImageWriter.write(body, storeOfImage.apply(job.imageId()),
-                        ChunkedImageWriter.DEFAULT_CHUNK_SIZE, bytes -> {
-                            control.progress("{\"bytes\":" + bytes + "}");
-                            // SyncPercent while IMPORTING, when the length is known (what the console's bars show)
-                            int percent = declared > 0 ? (int) (bytes * 100 / declared) : 0;
-                            if (percent > shownPercent[0] && percent < 100) {
-                                shownPercent[0] = percent;
-                                images.syncProgress(job.imageId(), percent);
-                            }
-                        });
+                ingested = ingest.ingest(body, storeOfImage.apply(job.imageId()), bytes -> {
+                    control.progress("{\"bytes\":" + bytes + "}");
+                    // SyncPercent while IMPORTING, when the length is known (what the console's bars show)
+                    int percent = declared > 0 ? (int) (bytes * 100 / declared) : 0;
+                    if (percent > shownPercent[0] && percent < 100) {
+                        shownPercent[0] = percent;
+                        images.syncProgress(job.imageId(), percent);
+                    }
+                });
+            } catch (UnsafeImageException e) {
+                images.failData(job.imageId(), "the image file is refused: " + e.getMessage());
+                return;
             } catch (TooLargeException e) {
                 images.failData(job.imageId(), e.getMessage());
                 return;
@@ -84,6 +88,7 @@ public final class ImportJob implements JobHandler {
                 images.failData(job.imageId(), "the download broke off: " + e.getMessage());
                 return;
             }
+            Manifest manifest = ingested.manifest();
             if (declared >= 0 && manifest.size() != declared) {
                 images.failData(job.imageId(), "the download was truncated: " + manifest.size() + " of " + declared + " bytes");
                 return;
