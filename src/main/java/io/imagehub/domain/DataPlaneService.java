@@ -85,7 +85,8 @@ public final class DataPlaneService {
                 Image copy = new Image(Ids.imageId(), region, ctx.accountId(), false, copyName, source.description(),
                         ImageState.SYNCING, source.source(), source.osName(), source.platform(),
                         source.architecture(), source.licenseType(), source.bootMode(), source.family(), false, 0,
-                        null, 0, Lineage.synced(imageId, source.region()), now, Map.of());
+                        null, 0, Lineage.synced(imageId, source.region()), now, Map.of(), source.diskFormat(),
+                        source.virtualSizeBytes(), null);
                 uow.images().insert(copy);
                 uow.images().completeData(copy.imageId(), ImageState.SYNCING, 0, null, manifest);
                 uow.images().updateSyncPercent(copy.imageId(), 0);

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  */
 public final class ImageData {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the failure_reason column (and the audit detail) holds. */
+    private static final int MAX_REASON_CHARS = 1024;
     private final Transactions transactions;
     private final Clock clock;
 
@@ -22,10 +24,25 @@ public final class ImageData {
         this.clock = clock;
     }
 
+    /**
+     * The image's bytes are complete, and its row already says what disk they are (a copy, a captured instance
+     * disk: the format and virtual size were known when the row was made).
+     */
     public void completeData(String imageId, Manifest manifest) {
         String manifestJson = toJson(manifest);
         finish(imageId, "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size(), uow ->
                 uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), manifestJson));
+    }
+
+    /** The image's bytes are complete and inspection found them to be a {@code diskFormat} disk of that size. */
+    public void completeData(String imageId, Manifest manifest, String diskFormat, long virtualSizeBytes) {
+        String manifestJson = toJson(manifest);
+        finish(imageId, "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size() + " format="
+                + diskFormat + " virtual=" + virtualSizeBytes, uow -> {
+                    uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(),
+                            manifestJson);
+                    uow.images().recordDisk(imageId, diskFormat, virtualSizeBytes);
+                });
     }
 
     /** The SyncPercent a copy under way shows (below 100: only {@link #completeData} makes it NORMAL). */
@@ -36,9 +53,13 @@ public final class ImageData {
         });
     }
 
+    /** The image's bytes could not be had or were refused; the owner reads {@code reason} on the image. */
     public void failData(String imageId, String reason) {
-        finish(imageId, "Failed", reason, uow -> uow.images().find(imageId).ifPresent(image ->
-                uow.images().completeData(imageId, failedState(image.state()), 0, null, null)));
+        String bounded = reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS - 3) + "...";
+        finish(imageId, "Failed", bounded, uow -> uow.images().find(imageId).ifPresent(image -> {
+            uow.images().completeData(imageId, failedState(image.state()), 0, null, null);
+            uow.images().recordFailure(imageId, bounded);
+        }));
     }
 
     public Manifest manifest(String imageId) {

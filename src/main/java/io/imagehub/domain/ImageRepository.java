@@ -17,6 +17,12 @@ public interface ImageRepository {
     /** Records the outcome of filling an image with bytes: its state, size, digest and chunk manifest. */
     void completeData(String imageId, ImageState state, long sizeBytes, String sha256, String manifestJson);
 
+    /** Records what inspection found the image's file to be (or the disk it was captured from). */
+    void recordDisk(String imageId, String diskFormat, long virtualSizeBytes);
+
+    /** Records why the image's bytes were refused or could not be had. */
+    void recordFailure(String imageId, String reason);
+
     void updateSyncPercent(String imageId, int percent);
 
     void delete(String imageId);

@@ -31,6 +31,15 @@ public interface InstanceRepository {
     /** The system disk's chunk manifest as JSON: the chunks this instance keeps alive. */
     String diskManifest(String instanceId);
 
+    /** The format and virtual size of the image the instance's disk was last cloned from. */
+    record DiskOrigin(String diskFormat, long virtualSizeBytes) {
+    }
+
+    /** Records the format and virtual size of the image the disk was just cloned from (launch, reset). */
+    void recordDiskOrigin(String instanceId, DiskOrigin origin);
+
+    DiskOrigin diskOrigin(String instanceId);
+
     void delete(String instanceId);
 
     /** The instance ids a RunInstances with this ClientToken created, or empty if the token is new. */

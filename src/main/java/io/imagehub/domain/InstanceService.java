@@ -1,5 +1,6 @@
 package io.imagehub.domain;
 
+import io.imagehub.domain.InstanceRepository.DiskOrigin;
 import static io.imagehub.domain.ErrorCodes.INSTANCE_ID_NOT_FOUND;
 import static io.imagehub.domain.ErrorCodes.INSTANCE_OPERATION_IN_PROGRESS;
 import static io.imagehub.domain.ErrorCodes.INSTANCE_QUOTA_EXCEEDED;
@@ -112,6 +113,7 @@ public final class InstanceService {
                         Ids.diskId(), spec.diskType(), diskGiB, privateIp(), "RunInstances", Instance.OPERATING,
                         ctx.requestId(), now);
                 uow.instances().insert(instance, manifest);
+                uow.instances().recordDiskOrigin(instance.instanceId(), diskOrigin(image));
                 ids.add(instance.instanceId());
             }
             if (clientToken != null) {
@@ -159,6 +161,7 @@ public final class InstanceService {
             }
             int diskGiB = diskSize(image, diskSizeGiB, instance.diskSizeGiB());
             uow.instances().replaceDisk(instanceId, image, diskGiB, uow.images().manifest(image.imageId()));
+            uow.instances().recordDiskOrigin(instanceId, diskOrigin(image));
             uow.instances().updateOperation(instanceId, "ResetInstance", Instance.OPERATING, ctx.requestId());
             enqueueTransition(uow, List.of(instanceId), ctx.requestId(), clock.instant());
             return null;
@@ -179,10 +182,12 @@ public final class InstanceService {
             images.requireQuotaRoom(uow, ctx.accountId(), ctx.region(), 1);
             ImageService.requireNameFree(uow, ctx.accountId(), ctx.region(), name, null);
             Instant now = clock.instant();
+            DiskOrigin disk = uow.instances().diskOrigin(instanceId);
             Image draft = new Image(Ids.imageId(), ctx.region(), ctx.accountId(), false, name, description,
                     ImageState.CREATING, Image.SOURCE_CREATE, instance.osName(), instance.platform(),
                     instance.architecture(), instance.licenseType(), instance.bootMode(), family, false, 0, null, null,
-                    Lineage.created(instanceId, instance.imageId(), instance.imageOwnerId()), now, tags);
+                    Lineage.created(instanceId, instance.imageId(), instance.imageOwnerId()), now, tags,
+                    disk.diskFormat(), disk.virtualSizeBytes(), null);
             if (dryRun) {
                 return draft;
             }
@@ -302,9 +307,17 @@ public final class InstanceService {
         return image;
     }
 
-    /** A system disk holds at least the image; without a request, {@code fallback} GiB or the image's size. */
+    /** What the disk cloned from {@code image} is: the captured image of CreateImage will be the same. */
+    private static DiskOrigin diskOrigin(Image image) {
+        return new DiskOrigin(image.diskFormat(), image.diskBytes());
+    }
+
+    /**
+     * A system disk holds at least the image's virtual disk; without a request, {@code fallback} GiB or the image's
+     * virtual size.
+     */
     private static int diskSize(Image image, Integer requestedGiB, int fallbackGiB) {
-        int imageGiB = (int) Math.max(1, (image.sizeBytes() + GIB - 1) / GIB);
+        int imageGiB = (int) Math.max(1, (image.diskBytes() + GIB - 1) / GIB);
         if (requestedGiB != null && requestedGiB < imageGiB) {
             throw new ApiException(INVALID_PARAMETER_VALUE, "`SystemDisk.DiskSize` " + requestedGiB
                     + " GiB is smaller than the image `" + image.imageId() + "` (" + imageGiB + " GiB).");

@@ -93,7 +93,8 @@ public final class ImportJob implements JobHandler {
                 images.failData(job.imageId(), "the download was truncated: " + manifest.size() + " of " + declared + " bytes");
                 return;
             }
-            images.completeData(job.imageId(), manifest);
+            images.completeData(job.imageId(), manifest, ingested.disk().format().id(),
+                    ingested.disk().virtualSizeBytes());
         }
     }
 

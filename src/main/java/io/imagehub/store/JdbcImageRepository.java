@@ -20,9 +20,10 @@ import java.util.Optional;
 final class JdbcImageRepository implements ImageRepository {
     private static final String COLUMNS = "i.image_id, i.region, i.owner_id, i.is_public, i.image_name, i.description, "
             + "i.state, i.source, i.os_name, i.platform, i.architecture, i.license_type, i.boot_mode, i.image_family, "
-            + "i.deprecated, i.size_bytes, i.sha256, i.sync_percent, i.origin, i.created_at";
+            + "i.deprecated, i.size_bytes, i.sha256, i.sync_percent, i.origin, i.created_at, i.disk_format, "
+            + "i.virtual_size_bytes, i.failure_reason";
     /** Position of a search's image_type, right after the {@link #COLUMNS}. */
-    private static final int IMAGE_TYPE_COLUMN = 21;
+    private static final int IMAGE_TYPE_COLUMN = 24;
 
     private final Sql sql;
     private final ListingChanges listingChanges;
@@ -48,10 +49,12 @@ final class JdbcImageRepository implements ImageRepository {
     public void insert(Image i) {
         sql.update("INSERT INTO images (image_id, region, owner_id, is_public, image_name, description, state, source, "
                         + "os_name, platform, architecture, license_type, boot_mode, image_family, deprecated, size_bytes, "
-                        + "sha256, sync_percent, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "sha256, sync_percent, origin, created_at, disk_format, virtual_size_bytes, failure_reason) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 i.imageId(), i.region(), i.ownerId(), i.isPublic(), i.name(), i.description(), i.state().name(),
                 i.source(), i.osName(), i.platform(), i.architecture(), i.licenseType(), i.bootMode(), i.family(),
-                i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt());
+                i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt(), i.diskFormat(),
+                i.virtualSizeBytes(), i.failureReason());
         listingChanges.account(i.isPublic() ? ListingChanges.PUBLIC : i.ownerId());
         i.tags().forEach((k, v) ->
                 sql.update("INSERT INTO image_tags (image_id, tag_key, tag_value) VALUES (?, ?, ?)", i.imageId(), k, v));
@@ -69,6 +72,19 @@ final class JdbcImageRepository implements ImageRepository {
         listingChanges.image(sql, imageId);
         sql.update("UPDATE images SET state = ?, size_bytes = ?, sha256 = ?, manifest = ?, sync_percent = ? WHERE image_id = ?",
                 state.name(), sizeBytes, sha256, manifestJson, state == ImageState.NORMAL ? 100 : null, imageId);
+    }
+
+    @Override
+    public void recordDisk(String imageId, String diskFormat, long virtualSizeBytes) {
+        listingChanges.image(sql, imageId);
+        sql.update("UPDATE images SET disk_format = ?, virtual_size_bytes = ? WHERE image_id = ?", diskFormat,
+                virtualSizeBytes, imageId);
+    }
+
+    @Override
+    public void recordFailure(String imageId, String reason) {
+        listingChanges.image(sql, imageId);
+        sql.update("UPDATE images SET failure_reason = ? WHERE image_id = ?", reason, imageId);
     }
 
     @Override
@@ -236,7 +252,8 @@ final class JdbcImageRepository implements ImageRepository {
         }
         return new Image(i.imageId(), i.region(), i.ownerId(), i.isPublic(), i.name(), i.description(), i.state(),
                 i.source(), i.osName(), i.platform(), i.architecture(), i.licenseType(), i.bootMode(), i.family(),
-                i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt(), own);
+                i.deprecated(), i.sizeBytes(), i.sha256(), i.syncPercent(), i.origin(), i.createdAt(), own,
+                i.diskFormat(), i.virtualSizeBytes(), i.failureReason());
     }
 
     /** Maps the {@link #COLUMNS} by position: by name, H2 looks every column up again for every row. */
@@ -245,6 +262,6 @@ final class JdbcImageRepository implements ImageRepository {
                 rs.getString(6), ImageState.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
                 rs.getBoolean(15), rs.getLong(16), rs.getString(17), rs.getObject(18, Integer.class), rs.getString(19),
-                Sql.instant(rs, 20), Map.of());
+                Sql.instant(rs, 20), Map.of(), rs.getString(21), rs.getLong(22), rs.getString(23));
     }
 }

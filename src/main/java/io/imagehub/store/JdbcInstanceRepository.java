@@ -113,6 +113,18 @@ final class JdbcInstanceRepository implements InstanceRepository {
     }
 
     @Override
+    public void recordDiskOrigin(String instanceId, DiskOrigin origin) {
+        sql.update("UPDATE instances SET disk_format = ?, disk_virtual_bytes = ? WHERE instance_id = ?",
+                origin.diskFormat(), origin.virtualSizeBytes(), instanceId);
+    }
+
+    @Override
+    public DiskOrigin diskOrigin(String instanceId) {
+        return sql.queryOne("SELECT disk_format, disk_virtual_bytes FROM instances WHERE instance_id = ?",
+                rs -> new DiskOrigin(rs.getString(1), rs.getLong(2)), instanceId).orElse(null);
+    }
+
+    @Override
     public void delete(String instanceId) {
         sql.update("DELETE FROM instances WHERE instance_id = ?", instanceId);
     }
