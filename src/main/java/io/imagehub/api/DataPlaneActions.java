@@ -92,22 +92,13 @@ public final class DataPlaneActions {
     public record ExportImagesResponse(Long taskId, List<String> cosPaths) {
     }
 
-    /**
-     * imagehub keeps an image's bytes exactly as imported and does not convert between disk formats, so RAW (the
-     * stored bytes) is the one format it exports; the other Tencent formats are refused by name.
-     */
+    /** Exports in the image's stored format copy its bytes; other formats are converted (jobs/ExportJob). */
     Object exportImages(CallContext ctx, ExportImagesRequest r) {
         Params.require(r.bucketName(), "BucketName");
         List<String> ids = Params.imageIds(r.imageIds(), "ImageIds");
         Params.maxCount(ids, MAX_EXPORT_IMAGES, "ImageIds");
-        if (r.exportFormat() != null) {
-            String format = r.exportFormat().toUpperCase(Locale.ROOT);
-            Params.oneOf(format, EXPORT_FORMATS, "ExportFormat");
-            if (!format.equals("RAW")) {
-                throw new ApiException(INVALID_PARAMETER_VALUE, "imagehub exports the stored disk bytes only: "
-                        + "`ExportFormat` must be RAW; " + format + " conversion is not supported.");
-            }
-        }
+        String format = r.exportFormat() == null ? "RAW" : r.exportFormat().toUpperCase(Locale.ROOT);
+        Params.oneOf(format, EXPORT_FORMATS, "ExportFormat");
         if (r.fileNamePrefixList() != null) {
             if (r.fileNamePrefixList().size() != ids.size()) {
                 throw new ApiException(INVALID_FILE_NAME_PREFIX_LIST, "`FileNamePrefixList` must have one prefix "
@@ -124,7 +115,8 @@ public final class DataPlaneActions {
             throw new ApiException(ErrorCodes.INVALID_PARAMETER_VALUE, "`ImageIds` names an image twice.");
         }
         boolean dryRun = Boolean.TRUE.equals(r.dryRun());
-        ExportTask task = dataPlane.startExport(ctx, r.bucketName(), ids, r.fileNamePrefixList(), dryRun);
+        ExportTask task = dataPlane.startExport(ctx, r.bucketName(), ids, r.fileNamePrefixList(),
+                format.toLowerCase(Locale.ROOT), dryRun);
         return dryRun ? new ExportImagesResponse(null, List.of()) // spec 1.11: no resource ids on a dry run
                 : new ExportImagesResponse(task.taskId(), task.paths());
     }

@@ -27,6 +27,7 @@ import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
 import io.imagehub.jobs.CreateImageJob;
 import io.imagehub.jobs.ExportJob;
+import io.imagehub.formats.QemuImgConverter;
 import io.imagehub.jobs.ImageIngest;
 import io.imagehub.jobs.ImportJob;
 import io.imagehub.jobs.InstanceTransitionJob;
@@ -94,7 +95,8 @@ public final class Imagehub implements AutoCloseable {
                                 new ImageIngest(config.maxVirtualSizeBytes), MAX_IMAGE_BYTES, importUrls,
                                 new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(config.importReadTimeoutSeconds))),
                         DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
-                        DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets),
+                        DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets,
+                                new QemuImgConverter(QemuImgConverter.Limits.DEFAULT), config.maxVirtualSizeBytes),
                         InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
                         InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances),
                         ImageService.JOB_SHARE_EXPIRY, new ShareExpiryJob(images)),

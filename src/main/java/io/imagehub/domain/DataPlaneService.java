@@ -25,8 +25,12 @@ public final class DataPlaneService {
     public record SyncPayload(String sourceImageId, String sourceRegion, String region) {
     }
 
-    /** One image to write to an export target under {@code path}. */
-    public record ExportFile(String imageId, String region, String path) {
+    /**
+     * One image to write to an export target under {@code path}, as a {@code format} disk; {@code storedFormat} is
+     * what its bytes are (null: never inspected, taken as raw), {@code virtualSizeBytes} the disk they hold.
+     */
+    public record ExportFile(String imageId, String region, String path, String storedFormat, long virtualSizeBytes,
+                             String format) {
     }
 
     public record ExportPayload(String bucket, List<ExportFile> files) {
@@ -104,7 +108,7 @@ public final class DataPlaneService {
 
     /** Queues the export of the caller's NORMAL images to an operator-configured target; one task for all. */
     public ExportTask startExport(CallContext ctx, String bucket, List<String> imageIds, List<String> prefixes,
-                                  boolean dryRun) {
+                                  String format, boolean dryRun) {
         List<String> ids = List.copyOf(imageIds);
         ExportTask task = images.audited(ctx, "ExportImages", ids.size() == 1 ? ids.get(0) : null, List.of(), uow -> {
             if (!exportBuckets.contains(bucket)) {
@@ -117,7 +121,8 @@ public final class DataPlaneService {
                 Image image = uow.images().findForUpdate(id).orElseThrow(() -> ImagePolicy.notFound(id));
                 ImagePolicy.requireMayExport(images.relation(uow, ctx, image), image);
                 String prefix = prefixes == null ? "" : prefixes.get(i) + "_";
-                files.add(new ExportFile(id, image.region(), "/" + prefix + id + "_system.raw"));
+                files.add(new ExportFile(id, image.region(), "/" + prefix + id + "_system." + format,
+                        image.diskFormat(), image.diskBytes(), format));
             }
             List<String> paths = files.stream().map(ExportFile::path).toList();
             if (dryRun) {

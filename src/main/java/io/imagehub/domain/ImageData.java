@@ -62,6 +62,16 @@ public final class ImageData {
         }));
     }
 
+    /** Appends to the audit trail that the image was written to an export target ({@code detail}: where, digest). */
+    public void exported(String imageId, String detail) {
+        transactions.run(uow -> {
+            String owner = uow.images().find(imageId).map(Image::ownerId).orElse(null);
+            uow.audit().append(new AuditEvent(0, clock.instant(), "job", owner, "ImageExported", imageId, List.of(),
+                    "Success", detail));
+            return null;
+        });
+    }
+
     public Manifest manifest(String imageId) {
         String json = transactions.run(uow -> uow.images().manifest(imageId));
         if (json == null) {

@@ -9,10 +9,12 @@ import com.tencentcloudapi.cvm.v20170312.models.ExportImagesResponse;
 import com.tencentcloudapi.cvm.v20170312.models.ModifyImageSharePermissionRequest;
 import io.imagehub.api.Tc3Signer;
 import io.imagehub.config.StoreConfig;
+import io.imagehub.formats.QemuImg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -99,12 +101,30 @@ class ExportImagesTest {
     }
 
     @Test
-    void refusesFormatsOtherThanRaw() throws Exception {
+    void refusesAnExportFormatTencentDoesNotHave() throws Exception {
         ExportImagesRequest request = request(image);
-        request.setExportFormat("QCOW2");
-        request.setFileNamePrefixList(new String[] {"qcow"});
+        request.setExportFormat("VDI");
+        request.setFileNamePrefixList(new String[] {"vdi"});
         assertRefused("InvalidParameterValue", () -> aliceGz.ExportImages(request));
-        assertNothingExportedWithPrefix("qcow");
+        assertNothingExportedWithPrefix("vdi");
+    }
+
+    @Test
+    void convertsARawImageToEachOtherFormatWhichQemuReadsBackAsTheSameDisk() throws Exception {
+        for (String format : new String[] {"QCOW2", "VHD", "VMDK"}) {
+            ExportImagesRequest request = request(image);
+            request.setExportFormat(format);
+            request.setFileNamePrefixList(new String[] {"as-" + format.toLowerCase()});
+            String path = aliceGz.ExportImages(request).getCosPaths()[0];
+            assertThat(path).endsWith("_system." + format.toLowerCase());
+            Path file = awaitFile(target.resolve(path.substring(1)));
+            String qemuFormat = format.equals("VHD") ? "vpc" : format.toLowerCase();
+            Path back = QemuImg.convert(file, qemuFormat, target.getParent().resolve("back-" + format + ".raw"),
+                    "raw", null);
+            byte[] disk512 = Arrays.copyOf(disk, (disk.length + 511) / 512 * 512); // qemu works in sectors
+            assertThat(Tc3Signer.sha256Hex(Arrays.copyOf(Files.readAllBytes(back), disk512.length)))
+                    .as(format).isEqualTo(Tc3Signer.sha256Hex(disk512));
+        }
     }
 
     @Test
