@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Data-plane benchmark (docs/performance.md (data plane)): import, sync and their bare peers, in one JVM.
 # Usage: bench/dataplane.sh [MiB]   (default 1024; needs ~4x that in free space under $TMPDIR)
+# Ends with one line: dataplane: import N% of read+hash, upload N% of read+hash, sync N% of cp+sync
+# (upload: ImageIngest of the local file, the upload path's server side without HTTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MIB="${1:-1024}"

@@ -3,10 +3,13 @@ package io.imagehub.bench;
 import com.tencentcloudapi.cvm.v20170312.CvmClient;
 import com.tencentcloudapi.cvm.v20170312.models.SyncImagesRequest;
 import io.imagehub.blob.ChunkStore;
+import io.imagehub.blob.DirectoryChunkStore;
 import io.imagehub.config.StoreConfig;
+import io.imagehub.formats.DiskInspection;
 import io.imagehub.it.Images;
 import io.imagehub.it.TestServer;
 import io.imagehub.it.ThrottledFileServer;
+import io.imagehub.jobs.ImageIngest;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -51,7 +54,16 @@ public final class DataPlaneBench {
             v2.write(last ^ 1);
         }
         dropCaches();
-        report("read + SHA-256 of the file (peer of import)", mib, time(() -> sha256(disk)));
+        long bare = time(() -> sha256(disk));
+        report("read + SHA-256 of the file (peer of import)", mib, bare);
+        long inspectOnly = time(() -> inspect(disk));
+        report("read + format inspection of the file (page cache)", mib, inspectOnly);
+        long readOnly = time(() -> inspect(disk, null));
+        report("read of the file (page cache; inspection's baseline)", mib, readOnly);
+        long imported;
+        long ingested;
+        long durableCopy;
+        long synced;
 
         try (ThrottledFileServer files = new ThrottledFileServer(); TestServer server = new TestServer(c -> {
             c.importAllow.add(files.baseUrl());
@@ -63,19 +75,27 @@ public final class DataPlaneBench {
             TestServer.Account account = server.createAccount("bench");
             CvmClient gz = server.client(account, GZ);
             String[] image = new String[1];
-            report("ImportImage (HTTP on loopback -> directory store, fsync per chunk)", mib,
-                    time(() -> image[0] = Images.importReady(gz, files.put("disk.raw", disk), "bench")));
+            imported = time(() -> image[0] = Images.importReady(gz, files.put("disk.raw", disk), "bench"));
+            report("ImportImage (HTTP on loopback -> directory store, fsync per chunk)", mib, imported);
+            ChunkStore scratch = new DirectoryChunkStore(work.resolve("store-ingest"));
+            ingested = time(() -> {
+                try (InputStream in = Files.newInputStream(disk)) {
+                    new ImageIngest(DiskInspection.DEFAULT_MAX_VIRTUAL_BYTES).ingest(in, scratch, bytes -> { });
+                }
+            });
+            report("ImageIngest of the local file (the upload path's server side, no HTTP)", mib, ingested);
 
             Path copy = work.resolve("cp-copy.raw");
             report("cp of the file (peer of sync)", mib, time(() -> exec("cp", disk.toString(), copy.toString())));
             Files.delete(copy);
-            report("cp + sync of the file (peer of sync, durable)", mib,
-                    time(() -> exec("sh", "-c", "cp '" + disk + "' '" + copy + "' && sync '" + copy + "'")));
+            durableCopy = time(() -> exec("sh", "-c", "cp '" + disk + "' '" + copy + "' && sync '" + copy + "'"));
+            report("cp + sync of the file (peer of sync, durable)", mib, durableCopy);
             Files.delete(copy);
 
             ChunkStore two = server.node().chunkStores().forRegion(SH);
             long before = two.chunksWritten();
-            report("SyncImages between two directory stores", mib, time(() -> sync(server, account, image[0], SH, "full")));
+            synced = time(() -> sync(server, account, image[0], SH, "full"));
+            report("SyncImages between two directory stores", mib, synced);
             System.out.printf("    chunks written: %d%n", two.chunksWritten() - before);
 
             String[] v2 = new String[1];
@@ -88,6 +108,31 @@ public final class DataPlaneBench {
 
             report("SyncImages between regions sharing one store", mib,
                     time(() -> sync(server, account, image[0], BJ, "same-store")));
+        }
+        System.out.printf("    inspection costs %.1f%% of the import's time (inspection minus plain read, over import)%n",
+                100.0 * Math.max(0, inspectOnly - readOnly) / imported);
+        System.out.printf("dataplane: import %d%% of read+hash, upload %d%% of read+hash, sync %d%% of cp+sync%n",
+                Math.round(100.0 * bare / imported), Math.round(100.0 * bare / ingested),
+                Math.round(100.0 * durableCopy / synced));
+    }
+
+    /** Streams the file through a {@link DiskInspection} (or, with null, only reads it), as an import reads it. */
+    private static void inspect(Path file) throws Exception {
+        inspect(file, new DiskInspection(DiskInspection.DEFAULT_MAX_VIRTUAL_BYTES));
+    }
+
+    private static void inspect(Path file, DiskInspection inspection) throws Exception {
+        byte[] buffer = new byte[64 * 1024]; // the size of an HTTP body read
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (inspection != null) {
+                    inspection.accept(buffer, 0, n);
+                }
+            }
+        }
+        if (inspection != null) {
+            inspection.finish();
         }
     }
 

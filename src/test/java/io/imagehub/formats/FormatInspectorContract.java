@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class FormatInspectorContract {
     /** A disk of seeded noise, converted into each format: data that every format must map. */
-    static final int SAMPLE_DATA_BYTES = 3 << 20;
+    static final int SAMPLE_DATA_BYTES = 2 << 20;
 
     @TempDir
     Path dir;
@@ -126,7 +126,7 @@ abstract class FormatInspectorContract {
     void neverThrowsOnACorruptedHeader() throws IOException {
         byte[] file = sampleBytes();
         Random random = new Random(11);
-        for (int round = 0; round < 60; round++) {
+        for (int round = 0; round < 30; round++) {
             byte[] corrupt = file.clone();
             for (int i = 0; i < 16; i++) {
                 int at = random.nextInt(Math.min(file.length, round % 2 == 0 ? 1024 : 512 * 1024));
