@@ -46,9 +46,7 @@ class ApiErrorsTest {
         aliceGz = server.client(alice, GZ);
         raw = new RawClient(server, alice);
         ownImage = Images.importReady(aliceGz, files.put("disk.raw", new byte[4096]), "base");
-        DescribeImagesRequest publicOnly = new DescribeImagesRequest();
-        publicOnly.setFilters(new Filter[] {FoundationTest.filter("image-type", "PUBLIC_IMAGE")});
-        publicImage = aliceGz.DescribeImages(publicOnly).getImageSet()[0].getImageId();
+        publicImage = Images.firstPublic(aliceGz);
     }
 
     @AfterAll

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.tencentcloudapi.cvm.v20170312.CvmClient;
-import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesRequest;
-import com.tencentcloudapi.cvm.v20170312.models.Filter;
 import io.imagehub.api.ActionDescription;
 import io.imagehub.api.ActionDescription.Member;
 import io.imagehub.api.ActionDescription.Type;
@@ -96,9 +94,7 @@ class ApiFuzzTest {
         TestServer.Account bob = server.createAccount("bob");
         actions = server.node().actions().descriptions();
         CvmClient aliceGz = server.client(alice, GZ);
-        DescribeImagesRequest publicOnly = new DescribeImagesRequest();
-        publicOnly.setFilters(new Filter[] {FoundationTest.filter("image-type", "PUBLIC_IMAGE")});
-        String publicImage = aliceGz.DescribeImages(publicOnly).getImageSet()[0].getImageId();
+        String publicImage = Images.firstPublic(aliceGz);
         diskUrl = files.put("disk.raw", new byte[4096]);
         realisticStrings = List.of(publicImage, "img-00000000", "img-", "ins-12345678", "ins-", alice.accountId(),
                 bob.accountId(), GZ, "ap-shanghai", "mars-north-1", "SHARE", "CANCEL", "PUBLIC_IMAGE", "PRIVATE_IMAGE",

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.tencentcloudapi.cvm.v20170312.CvmClient;
-import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesRequest;
-import com.tencentcloudapi.cvm.v20170312.models.Filter;
 import io.imagehub.api.ActionDescription;
 import io.imagehub.config.StoreConfig;
 import java.nio.file.Files;
@@ -155,9 +153,7 @@ class AuthorizationMatrixTest {
         url = files.put("disk.raw", new byte[4096]);
         ownImage = Images.importReady(aliceGz, url, "own");
         Shares.share(aliceGz, ownImage, bob.accountId());
-        DescribeImagesRequest publicOnly = new DescribeImagesRequest();
-        publicOnly.setFilters(new Filter[] {FoundationTest.filter("image-type", "PUBLIC_IMAGE")});
-        publicImage = aliceGz.DescribeImages(publicOnly).getImageSet()[0].getImageId();
+        publicImage = Images.firstPublic(aliceGz);
     }
 
     @AfterAll

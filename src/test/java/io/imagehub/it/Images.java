@@ -4,6 +4,7 @@ import com.tencentcloudapi.common.exception.TencentCloudSDKException;
 import com.tencentcloudapi.cvm.v20170312.CvmClient;
 import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesRequest;
 import com.tencentcloudapi.cvm.v20170312.models.DescribeImagesResponse;
+import com.tencentcloudapi.cvm.v20170312.models.Filter;
 import com.tencentcloudapi.cvm.v20170312.models.Image;
 import com.tencentcloudapi.cvm.v20170312.models.ImportImageRequest;
 import com.tencentcloudapi.cvm.v20170312.models.ModifyImageAttributeRequest;
@@ -14,6 +15,13 @@ import java.util.Optional;
 /** SDK chores the image tests share: import an image and wait for it, look one up by id. */
 public final class Images {
     private Images() {
+    }
+
+    /** The id of the first public image the caller's region lists. */
+    public static String firstPublic(CvmClient client) throws TencentCloudSDKException {
+        DescribeImagesRequest publicOnly = new DescribeImagesRequest();
+        publicOnly.setFilters(new Filter[] {FoundationTest.filter("image-type", "PUBLIC_IMAGE")});
+        return client.DescribeImages(publicOnly).getImageSet()[0].getImageId();
     }
 
     /** A valid CentOS 7 x86_64 import request. */
