@@ -4,6 +4,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_FILE_NAME_PREFIX_LIST;
 import static io.imagehub.domain.ErrorCodes.INVALID_PARAMETER_VALUE;
 
 import io.imagehub.api.model.ApiMember;
+import io.imagehub.api.model.ImageDto;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.CallContext;
 import io.imagehub.domain.DataPlaneService;
@@ -34,6 +35,9 @@ public final class DataPlaneActions {
                 "Copies an image to other regions (only the chunks a destination lacks move).", this::syncImages);
         registry.register("ExportImages", ExportImagesRequest.class,
                 "Writes images' disk bytes (RAW) to an operator-configured export target.", this::exportImages);
+        registry.register("ImagehubDescribeImageDownload", DescribeImageDownloadRequest.class,
+                "imagehub: a signed URL (valid 15 minutes) to download one of your images, with its digest.",
+                this::describeDownload);
     }
 
     public record SyncImagesRequest(
@@ -90,6 +94,22 @@ public final class DataPlaneActions {
     }
 
     public record ExportImagesResponse(Long taskId, List<String> cosPaths) {
+    }
+
+    public record DescribeImageDownloadRequest(
+            @ApiMember(help = "The image (img-xxxxxxxx); yours and NORMAL.", required = true) String imageId) {
+    }
+
+    /** The download URL is a path on this endpoint; GET it for the bytes. */
+    public record DescribeImageDownloadResponse(String downloadUrl, String expiresAt, String imagehubSha256,
+                                                Long imagehubSizeBytes) {
+    }
+
+    Object describeDownload(CallContext ctx, DescribeImageDownloadRequest r) {
+        Params.imageId(Params.require(r.imageId(), "ImageId"));
+        DataPlaneService.Download download = dataPlane.startDownload(ctx, r.imageId());
+        return new DescribeImageDownloadResponse(download.grant().path(),
+                ImageDto.time(download.grant().expiresAt()), "sha256:" + download.sha256(), download.sizeBytes());
     }
 
     /** Exports in the image's stored format copy its bytes; other formats are converted (jobs/ExportJob). */

@@ -56,7 +56,8 @@ public final class ImageActions {
                 "Lists the images the caller may see: its own, those shared with it, and the public ones.",
                 this::describeImages);
         registry.register("ImportImage", ImportImageRequest.class,
-                "Imports a disk file from a URL as a custom image.",
+                "Imports a disk file as a custom image: from a URL (ImageUrl), or uploaded to the signed URL the "
+                        + "answer gives (ImagehubUploadSizeBytes).",
                 this::importImage);
         registry.register("DescribeImportImageOs", EmptyRequest.class,
                 "Lists the operating systems and versions ImportImage accepts.", (ctx, r) -> importImageOs());
@@ -190,8 +191,8 @@ public final class ImageActions {
             @ApiMember(help = "Operating system, as DescribeImportImageOs lists it.", required = true) String osType,
             @ApiMember(help = "Operating system version, as DescribeImportImageOs lists it.", required = true)
             String osVersion,
-            @ApiMember(help = "http(s) URL of the disk file, under a location the operator allows.", required = true)
-            String imageUrl,
+            @ApiMember(help = "http(s) URL of the disk file, under a location the operator allows; "
+                    + "or give ImagehubUploadSizeBytes instead.") String imageUrl,
             @ApiMember(help = "Name of the new image, unique among the caller's images in the region.", required = true,
                     maxLength = Params.MAX_IMAGE_NAME) String imageName,
             @ApiMember(help = "Description.", maxLength = Params.MAX_IMAGE_DESCRIPTION) String imageDescription,
@@ -201,10 +202,16 @@ public final class ImageActions {
             @ApiMember(help = "License type.", allowed = {"TencentCloud", "BYOL"}) String licenseType,
             @ApiMember(help = "Boot mode.", allowed = {"Legacy BIOS", "UEFI"}) String bootMode,
             @ApiMember(help = "Image family.", maxLength = Params.MAX_IMAGE_NAME) String imageFamily,
-            @ApiMember(help = "Not supported yet.") List<Map<String, Object>> importImageDataDiskList) {
+            @ApiMember(help = "Not supported yet.") List<Map<String, Object>> importImageDataDiskList,
+            @ApiMember(help = "imagehub: upload the file instead of fetching ImageUrl; its exact size in bytes. The "
+                    + "answer's ImagehubUploadUrl takes the bytes (PUT).", min = 1) Long imagehubUploadSizeBytes) {
     }
 
     public record ImageIdResponse(String imageId) {
+    }
+
+    /** ImportImage of an upload: the image, and the signed URL (a path on this endpoint) its bytes go to. */
+    public record ImportUploadResponse(String imageId, String imagehubUploadUrl, String imagehubUploadExpiresAt) {
     }
 
     public record ImageOsListDto(List<String> windows, List<String> linux) {
@@ -229,18 +236,30 @@ public final class ImageActions {
         Params.require(r.architecture(), "Architecture");
         Params.require(r.osType(), "OsType");
         Params.require(r.osVersion(), "OsVersion");
-        Params.require(r.imageUrl(), "ImageUrl");
         Params.require(r.imageName(), "ImageName");
         Params.maxLength(r.imageName(), Params.MAX_IMAGE_NAME, "ImageName");
         Params.maxLength(r.imageDescription(), Params.MAX_IMAGE_DESCRIPTION, "ImageDescription");
         if (r.importImageDataDiskList() != null && !r.importImageDataDiskList().isEmpty()) {
             throw new ApiException(ErrorCodes.UNSUPPORTED_OPERATION, "Importing data disks is not supported yet.");
         }
+        if (r.imageUrl() != null && r.imagehubUploadSizeBytes() != null) {
+            throw new ApiException("InvalidParameterConflict",
+                    "`ImageUrl` and `ImagehubUploadSizeBytes` cannot be given together.");
+        }
+        if (r.imagehubUploadSizeBytes() == null) {
+            Params.require(r.imageUrl(), "ImageUrl");
+        }
         Map<String, String> tags = tags(r.tagSpecification());
         boolean dryRun = Boolean.TRUE.equals(r.dryRun());
-        Image image = imports.start(ctx, new ImportService.ImportSpec(r.architecture(), r.osType(), r.osVersion(),
+        ImportService.ImportSpec spec = new ImportService.ImportSpec(r.architecture(), r.osType(), r.osVersion(),
                 r.imageUrl(), r.imageName(), r.imageDescription() == null ? "" : r.imageDescription(),
-                Boolean.TRUE.equals(r.force()), r.licenseType(), r.bootMode(), r.imageFamily(), tags), dryRun);
+                Boolean.TRUE.equals(r.force()), r.licenseType(), r.bootMode(), r.imageFamily(), tags);
+        if (r.imagehubUploadSizeBytes() != null) {
+            ImportService.StartedUpload upload = imports.startUpload(ctx, spec, r.imagehubUploadSizeBytes(), dryRun);
+            return dryRun ? new ImageIdResponse(null) : new ImportUploadResponse(upload.image().imageId(),
+                    upload.grant().path(), ImageDto.time(upload.grant().expiresAt()));
+        }
+        Image image = imports.start(ctx, spec, dryRun);
         return dryRun ? new ImageIdResponse(null) : new ImageIdResponse(image.imageId());
     }
 

@@ -21,17 +21,18 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP edge (Helidon SE, one virtual thread per request): {@code /} is the Tencent API, {@code /healthz} and
- * {@code /readyz} and {@code /metrics} are for operators, {@code /admin/...} is the admin surface, {@code /console/...} the web console.
+ * {@code /readyz} and {@code /metrics} are for operators, {@code /admin/...} is the admin surface, {@code /console/...}
+ * the web console, {@code /imagehub/uploads|downloads/...} carry image bytes behind signed URLs ({@link TransferRoutes}).
  */
 public final class HttpServer implements AutoCloseable {
-    private static final HeaderName REQUEST_ID = HeaderNames.create("X-TC-RequestId");
+    static final HeaderName REQUEST_ID = HeaderNames.create("X-TC-RequestId");
 
     private final WebServer server;
     private final int maxRequestBytes;
 
     /** {@code tls} null: plain HTTP. */
     public HttpServer(String host, int port, Tls tls, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
-                      HttpService console, BooleanSupplier ready, Supplier<String> metrics) {
+                      HttpService console, TransferRoutes transfers, BooleanSupplier ready, Supplier<String> metrics) {
         this.maxRequestBytes = maxRequestBytes;
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/healthz", (req, res) -> res.send("ok"))
@@ -51,6 +52,7 @@ public final class HttpServer implements AutoCloseable {
                 .get("/admin/accounts", admin::listAccounts)
                 .get("/admin/audit", admin::audit)
                 .register("/console", console)
+                .register(transfers::register)
                 .any("/", (req, res) -> api(gateway, req, res));
         WebServerConfig.Builder builder = WebServer.builder();
         if (tls != null) {

@@ -25,6 +25,7 @@ import io.imagehub.domain.InstanceService;
 import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
+import io.imagehub.domain.TransferTokens;
 import io.imagehub.jobs.CreateImageJob;
 import io.imagehub.jobs.ExportJob;
 import io.imagehub.formats.QemuImgConverter;
@@ -37,6 +38,9 @@ import io.imagehub.jobs.SyncJob;
 import io.imagehub.metrics.NodeMetrics;
 import io.imagehub.outbound.OutboundHttp;
 import io.imagehub.outbound.SystemHostResolver;
+import io.imagehub.jobs.ImageIngest;
+import io.imagehub.jobs.UploadExpiryJob;
+import io.imagehub.transfer.ImageTransfers;
 import io.imagehub.store.Database;
 import io.imagehub.store.JdbcNonceLedger;
 import io.imagehub.store.JdbcTransactions;
@@ -85,15 +89,18 @@ public final class Imagehub implements AutoCloseable {
 
         SecretCipher cipher = SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile());
         AccountService accounts = new AccountService(transactions, cipher, clock);
+        TransferTokens transferTokens = new TransferTokens(cipher.derivedKey("transfer URLs"), clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
                 Duration.ofDays(config.shareExpiryMaxDays));
         ImageData imageData = new ImageData(transactions, clock);
         InstanceService instances = new InstanceService(transactions, images, clock, config.instanceQuota,
                 Duration.ofMillis(config.instanceTransitionMillis));
+        ImageIngest ingest = new ImageIngest(config.maxVirtualSizeBytes);
         this.jobs = new JobRunner(transactions,
                 Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, dataPlane.storeOfImage(transactions),
-                                new ImageIngest(config.maxVirtualSizeBytes), MAX_IMAGE_BYTES, importUrls,
+                                ingest, MAX_IMAGE_BYTES, importUrls,
                                 new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(config.importReadTimeoutSeconds))),
+                        ImageService.JOB_UPLOAD, new UploadExpiryJob(imageData),
                         DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
                         DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets,
                                 new QemuImgConverter(QemuImgConverter.Limits.DEFAULT), config.maxVirtualSizeBytes),
@@ -101,7 +108,9 @@ public final class Imagehub implements AutoCloseable {
                         InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances),
                         ImageService.JOB_SHARE_EXPIRY, new ShareExpiryJob(images)),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
-        ImportService imports = new ImportService(images, importUrls, clock, jobs::nudge);
+        ImportService imports = new ImportService(images, importUrls, new ImportService.Uploads(MAX_IMAGE_BYTES,
+                Duration.ofSeconds(config.uploadExpirySeconds), config.maxUploadsPerAccount, transferTokens),
+                clock, jobs::nudge);
 
         ActionRegistry registry = new ActionRegistry();
         this.actions = registry;
@@ -110,7 +119,7 @@ public final class Imagehub implements AutoCloseable {
         new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
         new DataPlaneActions(new DataPlaneService(images,
                 config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),
-                dataPlane.exportBuckets(), clock, jobs::nudge)).register(registry);
+                dataPlane.exportBuckets(), transferTokens, clock, jobs::nudge)).register(registry);
         new ImagehubActions(images).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
                 config.acceptUnsignedPayload), new SignatureV1(accounts, new JdbcNonceLedger(database), clock,
@@ -119,8 +128,9 @@ public final class Imagehub implements AutoCloseable {
         this.http = new HttpServer(config.host, config.port, tls, config.maxRequestBytes, gateway,
                 new AdminApi(adminToken, accounts, images),
                 new Console(gateway, new ConsoleSessions(database, cipher, clock,
-                        Duration.ofMinutes(config.consoleIdleMinutes))), () -> ready && readiness.check(),
-                metrics::scrape);
+                        Duration.ofMinutes(config.consoleIdleMinutes))),
+                new TransferRoutes(new ImageTransfers(transferTokens, imageData, transactions, ingest,
+                        dataPlane.stores)), () -> ready && readiness.check(), metrics::scrape);
         PublicImages.seed(transactions, config.regions, dataPlane.stores::forRegion);
         jobs.start(config.jobWorkers);
         ready = true;

@@ -47,6 +47,10 @@ public class ServerConfig {
     public long importReadTimeoutSeconds = 60;
     /** Imported disks declaring a larger virtual size are refused (formats/DiskInspection); default 2 TiB. */
     public long maxVirtualSizeBytes = 2L << 40;
+    /** An upload (ImportImage with ImagehubUploadSizeBytes) not completed within this fails (docs/adr/0012-uploads.md). */
+    public long uploadExpirySeconds = 24 * 3600;
+    /** Uploads one account may hold open at once. */
+    public int maxUploadsPerAccount = 4;
     /** Workers that run durable jobs (imports, copies) on this node. */
     public int jobWorkers = 2;
     /** How long a claimed job is ours before another node may take it over. */

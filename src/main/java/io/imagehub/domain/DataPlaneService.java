@@ -5,6 +5,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_REGION_NOT_FOUND;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,19 +40,38 @@ public final class DataPlaneService {
     public record ExportTask(long taskId, List<String> paths) {
     }
 
+    /** How long a download URL stays valid: long enough to start a large download, short enough to leak little. */
+    public static final Duration DOWNLOAD_URL_VALIDITY = Duration.ofMinutes(15);
+
     private final ImageService images;
     private final Set<String> regions;
     private final Set<String> exportBuckets;
+    private final TransferTokens tokens;
     private final Clock clock;
     private final Runnable jobQueued;
 
-    public DataPlaneService(ImageService images, Set<String> regions,
-                            Set<String> exportBuckets, Clock clock, Runnable jobQueued) {
+    public DataPlaneService(ImageService images, Set<String> regions, Set<String> exportBuckets,
+                            TransferTokens tokens, Clock clock, Runnable jobQueued) {
         this.images = images;
         this.regions = Set.copyOf(regions);
         this.exportBuckets = Set.copyOf(exportBuckets);
+        this.tokens = tokens;
         this.clock = clock;
         this.jobQueued = jobQueued;
+    }
+
+    /** What a download URL delivers: the image's bytes, to be checked against its digest and size. */
+    public record Download(TransferTokens.Grant grant, String sha256, long sizeBytes) {
+    }
+
+    /** A signed URL to the bytes of one of the caller's NORMAL images (exports' rule: the owner only). */
+    public Download startDownload(CallContext ctx, String imageId) {
+        return images.audited(ctx, "ImagehubDescribeImageDownload", imageId, List.of(), uow -> {
+            Image image = uow.images().find(imageId).orElseThrow(() -> ImagePolicy.notFound(imageId));
+            ImagePolicy.requireMayExport(images.relation(uow, ctx, image), image);
+            return new Download(tokens.grant(imageId, TransferTokens.Direction.DOWNLOAD,
+                    clock.instant().plus(DOWNLOAD_URL_VALIDITY)), image.sha256(), image.sizeBytes());
+        }, null, false);
     }
 
     /**

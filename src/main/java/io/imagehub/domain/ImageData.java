@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagehub.blob.Manifest;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,54 @@ public final class ImageData {
                             manifestJson);
                     uow.images().recordDisk(imageId, diskFormat, virtualSizeBytes);
                 });
+    }
+
+    /** An upload that may still receive its bytes: its job, and the size announced when it was opened. */
+    public record PendingUpload(long jobId, long sizeBytes, String region) {
+    }
+
+    /** The image's open upload, if the image is IMPORTING and its upload has not expired or completed. */
+    public Optional<PendingUpload> pendingUpload(String imageId) {
+        return transactions.run(uow -> uow.images().find(imageId)
+                .filter(image -> image.state() == ImageState.IMPORTING)
+                .flatMap(image -> uow.jobs().findPending(ImageService.JOB_UPLOAD, imageId)
+                        .map(job -> new PendingUpload(job.jobId(), uploadSize(job.payload()), image.region()))));
+    }
+
+    private static long uploadSize(String payload) {
+        try {
+            return JSON.readTree(payload).path("sizeBytes").asLong();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable upload payload: " + payload, e);
+        }
+    }
+
+    /** The reason an upload's image fails when its upload expires unfinished (see UploadExpiryJob). */
+    public void expireUpload(String imageId) {
+        boolean importing = transactions.run(uow -> uow.images().find(imageId)
+                .map(image -> image.state() == ImageState.IMPORTING).orElse(false));
+        if (importing) {
+            failData(imageId, "the upload did not complete before it expired");
+        }
+    }
+
+    /**
+     * The bytes of an upload are in: the image becomes NORMAL and its upload job is done, in one transaction;
+     * false (nothing changed) if the image is no longer IMPORTING (its upload expired, or it was deleted).
+     */
+    public boolean completeUpload(String imageId, long uploadJobId, Manifest manifest) {
+        String manifestJson = toJson(manifest);
+        return transactions.run(uow -> {
+            Image image = uow.images().findForUpdate(imageId).orElse(null);
+            if (image == null || image.state() != ImageState.IMPORTING) {
+                return false;
+            }
+            uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), manifestJson);
+            uow.jobs().finish(uploadJobId, "DONE", null, clock.instant());
+            uow.audit().append(new AuditEvent(0, clock.instant(), "upload", image.ownerId(), "ImageDataReady",
+                    imageId, List.of(), "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size()));
+            return true;
+        });
     }
 
     /** The SyncPercent a copy under way shows (below 100: only {@link #completeData} makes it NORMAL). */

@@ -33,6 +33,8 @@ public final class ImageService {
     public static final String JOB_SHARE_EXPIRY = "share-expiry";
     /** The audit action of a share that ended by itself: lower-case, as no caller's action is. */
     public static final String AUDIT_SHARE_EXPIRED = "share-expired";
+    /** An upload under way; due when it expires. */
+    public static final String JOB_UPLOAD = "upload";
 
     private final Transactions transactions;
     private final Clock clock;
@@ -80,6 +82,32 @@ public final class ImageService {
             }
             uow.images().insert(draft);
             uow.jobs().enqueue(JOB_IMPORT, draft.imageId(), jobPayload, clock.instant());
+            return draft;
+        }, draft.imageId(), dryRun);
+    }
+
+    /**
+     * An import whose bytes the owner uploads: the image (IMPORTING) and its upload job in one transaction. The job
+     * is due when the upload expires (it then fails an image still IMPORTING); while it is queued it holds back
+     * garbage collection of the chunks the upload writes (docs/adr/0005, 0012).
+     */
+    public Image startUpload(CallContext ctx, Image draft, long sizeBytes, Instant expiresAt, int maxOpenUploads,
+                             boolean dryRun) {
+        return audited(ctx, "ImportImage", null, List.of(), uow -> {
+            uow.accounts().lock(ctx.accountId());
+            requireQuotaRoom(uow, ctx.accountId(), ctx.region(), 1);
+            requireNameFree(uow, ctx.accountId(), ctx.region(), draft.name(), null);
+            int open = uow.jobs().countPending(JOB_UPLOAD, ctx.accountId());
+            if (open >= maxOpenUploads) {
+                throw new ApiException(ErrorCodes.LIMIT_EXCEEDED, "Your account has " + open
+                        + " uploads under way; at most " + maxOpenUploads + " are allowed at once.");
+            }
+            if (dryRun) {
+                return draft;
+            }
+            uow.images().insert(draft);
+            uow.jobs().enqueueAfter(JOB_UPLOAD, draft.imageId(), "{\"sizeBytes\":" + sizeBytes + "}", clock.instant(),
+                    expiresAt);
             return draft;
         }, draft.imageId(), dryRun);
     }

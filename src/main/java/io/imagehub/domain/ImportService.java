@@ -10,6 +10,8 @@ import static io.imagehub.domain.ErrorCodes.INVALID_URL;
 import static io.imagehub.domain.ErrorCodes.ISO_MUST_IMPORT_BY_FORCE;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * ImportImage: checks the request against the OS catalogue and the {@link OutboundUrlPolicy}, then hands the image
- * row and its job to {@link ImageService#startImport}. Only URLs the operator allowed are fetched, so that the
- * service cannot be turned against the hosts around it; a refused URL is written to the audit trail.
+ * row and its job to {@link ImageService#startImport}; or, for a local file, opens an upload ({@link #startUpload}).
+ * Only URLs the operator allowed are fetched, so that the service cannot be turned against the hosts around it; a
+ * refused URL is written to the audit trail.
  */
 public final class ImportService {
     private static final List<String> ARCHITECTURES = List.of("x86_64", "i386", "arm_64");
@@ -32,20 +35,62 @@ public final class ImportService {
                              Map<String, String> tags) {
     }
 
+    /** The bounds of uploads: the largest file, how long an upload may take, how many one account may hold open. */
+    public record Uploads(long maxBytes, Duration expiry, int maxOpenPerAccount, TransferTokens tokens) {
+    }
+
     private final ImageService images;
     private final OutboundUrlPolicy urlPolicy;
+    private final Uploads uploads;
     private final Clock clock;
     private final Runnable jobQueued;
 
     /** {@code jobQueued} is told when an import job is queued, so a worker can start it at once. */
-    public ImportService(ImageService images, OutboundUrlPolicy urlPolicy, Clock clock, Runnable jobQueued) {
+    public ImportService(ImageService images, OutboundUrlPolicy urlPolicy, Uploads uploads, Clock clock,
+                         Runnable jobQueued) {
         this.images = images;
         this.urlPolicy = urlPolicy;
+        this.uploads = uploads;
         this.clock = clock;
         this.jobQueued = jobQueued;
     }
 
     public Image start(CallContext ctx, ImportSpec spec, boolean dryRun) {
+        checkSpec(spec);
+        OutboundUrl url = allowedUrl(ctx, spec.imageUrl());
+        if (url.fileName().toLowerCase(Locale.ROOT).endsWith(".iso") && !spec.force()) {
+            throw new ApiException(ISO_MUST_IMPORT_BY_FORCE, "An ISO file can only be imported with `Force` set.");
+        }
+        Image started = images.startImport(ctx, draft(ctx, spec, Lineage.imported(url.toString())), url.toString(),
+                dryRun);
+        if (!dryRun) {
+            jobQueued.run();
+        }
+        return started;
+    }
+
+    /** An image imported from an upload, and the signed URL its bytes go to (docs/adr/0012-uploads.md). */
+    public record StartedUpload(Image image, TransferTokens.Grant grant) {
+    }
+
+    /**
+     * Checks the request as {@link #start} does (OS, quota, name) before any byte is sent, and creates the image in
+     * state IMPORTING with an upload of {@code sizeBytes} that expires after {@link Uploads#expiry()}.
+     */
+    public StartedUpload startUpload(CallContext ctx, ImportSpec spec, long sizeBytes, boolean dryRun) {
+        checkSpec(spec);
+        if (sizeBytes < 1 || sizeBytes > uploads.maxBytes()) {
+            throw new ApiException(INVALID_PARAMETER_VALUE, "`ImagehubUploadSizeBytes` must be between 1 and "
+                    + uploads.maxBytes() + ".");
+        }
+        Image draft = draft(ctx, spec, Lineage.uploaded());
+        Instant expiresAt = clock.instant().plus(uploads.expiry());
+        Image started = images.startUpload(ctx, draft, sizeBytes, expiresAt, uploads.maxOpenPerAccount(), dryRun);
+        return new StartedUpload(started, dryRun ? null
+                : uploads.tokens().grant(started.imageId(), TransferTokens.Direction.UPLOAD, expiresAt));
+    }
+
+    private void checkSpec(ImportSpec spec) {
         if (!ARCHITECTURES.contains(spec.architecture())) {
             throw new ApiException(INVALID_PARAMETER_VALUE, "`Architecture` must be one of " + ARCHITECTURES + ".");
         }
@@ -64,22 +109,16 @@ public final class ImportService {
             throw new ApiException(INVALID_BOOT_MODE, "`BootMode` must be one of " + BOOT_MODES + ".");
         }
         checkFamily(spec.family());
-        OutboundUrl url = allowedUrl(ctx, spec.imageUrl());
-        if (url.fileName().toLowerCase(Locale.ROOT).endsWith(".iso") && !spec.force()) {
-            throw new ApiException(ISO_MUST_IMPORT_BY_FORCE, "An ISO file can only be imported with `Force` set.");
-        }
+    }
+
+    private Image draft(CallContext ctx, ImportSpec spec, String lineage) {
         String architecture = "arm_64".equals(spec.architecture()) ? "arm" : spec.architecture();
         String osName = spec.osType() + " " + spec.osVersion() + ("i386".equals(architecture) ? " 32bit" : " 64bit");
-        Image draft = new Image(Ids.imageId(), ctx.region(), ctx.accountId(), false, spec.name(), spec.description(),
+        return new Image(Ids.imageId(), ctx.region(), ctx.accountId(), false, spec.name(), spec.description(),
                 ImageState.IMPORTING, Image.SOURCE_IMPORT, osName, spec.osType(), architecture,
                 spec.licenseType() == null ? "TencentCloud" : spec.licenseType(),
                 spec.bootMode() == null ? "Legacy BIOS" : spec.bootMode(), spec.family(), false, 0, null, null,
-                Lineage.imported(url.toString()), clock.instant(), spec.tags());
-        Image started = images.startImport(ctx, draft, url.toString(), dryRun);
-        if (!dryRun) {
-            jobQueued.run();
-        }
-        return started;
+                lineage, clock.instant(), spec.tags());
     }
 
     public static void checkFamily(String family) {

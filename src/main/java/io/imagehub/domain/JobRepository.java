@@ -21,6 +21,12 @@ public interface JobRepository {
 
     void finish(long jobId, String state, String lastError, Instant now);
 
+    /** Jobs of {@code kind} still queued or running for images the account owns. */
+    int countPending(String kind, String ownerId);
+
+    /** The queued or running job of {@code kind} for the image, if any. */
+    Optional<Job> findPending(String kind, String imageId);
+
     record Job(long jobId, String kind, String imageId, String payload, int attempts, String progress) {
     }
 }

@@ -19,6 +19,11 @@ public final class Lineage {
         return json(Map.of("Kind", "OFFICIAL"));
     }
 
+    /** Bytes the owner uploaded from a local file (docs/adr/0012-uploads.md). */
+    public static String uploaded() {
+        return json(Map.of("Kind", "UPLOADED"));
+    }
+
     public static String imported(String url) {
         return json(Map.of("Kind", "IMPORTED", "Url", url));
     }

@@ -54,6 +54,20 @@ public final class SecretCipher {
         }
     }
 
+    /**
+     * A key for another purpose (e.g. signing transfer URLs), derived from the master key so that every node of a
+     * deployment holds it without another secret to distribute; knowing it reveals nothing of the master key.
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("imagehub derived key: " + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive a key", e);
+        }
+    }
+
     public String encrypt(String secretId, String secret) {
         try {
             byte[] iv = new byte[IV_BYTES];

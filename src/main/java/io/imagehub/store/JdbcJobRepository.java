@@ -47,4 +47,19 @@ final class JdbcJobRepository implements JobRepository {
         sql.update("UPDATE jobs SET state = ?, last_error = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? "
                 + "WHERE job_id = ?", state, lastError, now, jobId);
     }
+
+    @Override
+    public int countPending(String kind, String ownerId) {
+        return sql.queryOne("SELECT COUNT(*) FROM jobs j JOIN images i ON i.image_id = j.image_id "
+                + "WHERE j.kind = ? AND j.state IN ('QUEUED', 'RUNNING') AND i.owner_id = ?",
+                rs -> rs.getInt(1), kind, ownerId).orElse(0);
+    }
+
+    @Override
+    public Optional<Job> findPending(String kind, String imageId) {
+        return sql.queryOne("SELECT job_id, kind, image_id, payload, attempts, progress FROM jobs "
+                        + "WHERE kind = ? AND image_id = ? AND state IN ('QUEUED', 'RUNNING') ORDER BY job_id LIMIT 1",
+                rs -> new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                        rs.getString(6)), kind, imageId);
+    }
 }

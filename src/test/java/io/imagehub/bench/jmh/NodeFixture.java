@@ -92,7 +92,7 @@ final class NodeFixture implements AutoCloseable {
                 Duration.ofDays(config.shareExpiryMaxDays));
         new RegionActions(config.regions).register(actions);
         new ImageActions(images, new ImportService(images, new OutboundUrlPolicy("--import-allow", config.importAllow,
-                        config.outboundAllowAddresses, new SystemHostResolver()), clock, () -> { }),
+                        config.outboundAllowAddresses, new SystemHostResolver()), null, clock, () -> { }),
                 config.listingCacheMib * (1L << 20)).register(actions);
         this.gateway = gateway(actions);
     }
