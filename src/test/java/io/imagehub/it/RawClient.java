@@ -2,19 +2,18 @@ package io.imagehub.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagehub.api.Tc3Signer;
-import io.imagehub.api.Tc3Signer.Header;
+import io.imagehub.client.SignedClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A hand-made TC3 client for what the SDK will not send: unknown members, wrong types, stale timestamps, bad
- * signatures, and reading extension members of responses. Signs like the SDK (content-type;host, service "127").
+ * signatures, and reading extension members of responses. Signs with {@link SignedClient#signed}, the CLI's own signing
+ * (as the SDK signs: content-type;host).
  */
 public final class RawClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,21 +47,8 @@ public final class RawClient {
     }
 
     private HttpRequest signed(String action, String region, String body, long timestamp, String signingKey) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String contentType = "application/json; charset=utf-8";
-        String authorization = Tc3Signer.authorization(secretId, signingKey, "127", timestamp, "POST", "",
-                List.of(new Header("content-type", contentType), new Header("host", endpoint)), bytes);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + endpoint + "/"))
-                .header("Content-Type", contentType)
-                .header("Authorization", authorization)
-                .header("X-TC-Action", action)
-                .header("X-TC-Version", "2017-03-12")
-                .header("X-TC-Timestamp", Long.toString(timestamp))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        if (region != null) {
-            request.header("X-TC-Region", region);
-        }
-        return request.build();
+        return SignedClient.signed(URI.create("http://" + endpoint), secretId, signingKey, action, region,
+                body.getBytes(StandardCharsets.UTF_8), timestamp).build();
     }
 
     public HttpResponse<String> sendRaw(HttpRequest request) {
