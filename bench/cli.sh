@@ -15,14 +15,14 @@ cleanup() {
 }
 trap cleanup EXIT
 bin/imagehub --version >/dev/null # builds the jar if the sources are newer
-IMAGEHUB_REQUEST_LOG=OFF bin/imagehub serve --port 0 --data-dir "$work/data" 2>"$work/serve.err" &
+IMAGEHUB_REQUEST_LOG=OFF bin/imagehub serve --port 0 --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
-  endpoint="$(sed -n 's/.*imagehub listening on http:\/\/\([0-9.]*:[0-9]*\).*/\1/p' "$work/serve.err" | head -1)"
+  endpoint="$(sed -n 's/.*imagehub listening on http:\/\/\([0-9.]*:[0-9]*\).*/\1/p' "$work/serve.log" | head -1)"
   [ -n "$endpoint" ] && break
   sleep 0.5
 done
-[ -n "$endpoint" ] || { echo "the server did not start; see $work/serve.err" >&2; exit 1; }
+[ -n "$endpoint" ] || { echo "the server did not start; see $work/serve.log" >&2; exit 1; }
 account="$(bin/imagehub account create --name bench --endpoint "http://$endpoint" --data-dir "$work/data")"
 export HOME="$work/home" IMAGEHUB_ENDPOINT="$endpoint" TENCENTCLOUD_REGION=ap-guangzhou
 TENCENTCLOUD_SECRET_ID="$(sed -n 's/.*"SecretId" *: *"\([^"]*\)".*/\1/p' <<<"$account")"
