@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
 /**
  * imagehub's own TC3 client (the CLI's, the tests', the benchmarks'): signs each call as the official SDKs do
  * (content-type;host, service {@code cvm}) over HTTP(S), and moves image bytes through the signed transfer URLs
- * the API hands out (docs/adr/0009-uploads.md). It knows nothing of the server's internals.
+ * the API hands out (docs/adr/0012-uploads.md). It knows nothing of the server's internals.
  */
 public final class SignedClient {
     public static final String VERSION = "2017-03-12";
