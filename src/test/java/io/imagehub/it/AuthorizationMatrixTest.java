@@ -107,6 +107,9 @@ class AuthorizationMatrixTest {
             Map.entry("ExportImages", row("{\"ImageIds\":[\"$IMAGE\"],\"BucketName\":\"exports\",\"DryRun\":true,"
                     + "\"FileNamePrefixList\":[\"x\"]}", OK, "UnsupportedOperation.SharedImageExportUnsupported",
                     IMAGE_NOT_FOUND, "UnsupportedOperation.PublicImageExportUnsupported", IMAGE_NOT_FOUND)),
+            Map.entry("ImagehubDescribeImageDownload", row("{\"ImageId\":\"$IMAGE\"}", OK,
+                    "UnsupportedOperation.SharedImageExportUnsupported", IMAGE_NOT_FOUND,
+                    "UnsupportedOperation.PublicImageExportUnsupported", IMAGE_NOT_FOUND)),
             Map.entry("RunInstances", row("{\"ImageId\":\"$IMAGE\",\"Placement\":{\"Zone\":\"$ZONE\"},"
                     + "\"InstanceType\":\"S5.MEDIUM2\",\"DryRun\":true}", OK, OK, IMAGE_NOT_FOUND, OK,
                     IMAGE_NOT_FOUND)),
