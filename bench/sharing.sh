@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sharing throughput/latency bench (io.imagehub.bench.SharingBench): builds the test classes, then runs the bench
-# on the newest JDK >= 21 found. Results (a Markdown table) on stdout; the node's logs go to target/sharing-bench.log.
+# on the newest JDK >= 21 found. Results (a Markdown table) on stdout; the node's logs go to target/SharingBench.log.
 # Usage: bench/sharing.sh [warm-up seconds] [measured seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +18,7 @@ if [ -z "$java_bin" ]; then
     echo "no JDK >= 21 found (set JAVA_HOME)" >&2
     exit 1
 fi
+# BENCH_CLASS: another load generator of the same shape (bench/webhooks.sh runs WebhookBench)
+bench_class=${BENCH_CLASS:-io.imagehub.bench.SharingBench}
 exec "$java_bin" -Xmx1g -cp "target/test-classes:target/classes:$(cat "$classpath_file")" \
-    io.imagehub.bench.SharingBench "$@" 2> target/sharing-bench.log
+    "$bench_class" "$@" 2> "target/${bench_class##*.}.log"

@@ -92,6 +92,7 @@ public final class ActionRegistry {
         new InstanceActions(null, List.of(), List.of()).register(registry);
         new DataPlaneActions(null).register(registry);
         new ImagehubActions(null).register(registry);
+        new WebhookActions(null).register(registry);
         return registry;
     }
 

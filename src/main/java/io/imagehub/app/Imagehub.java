@@ -10,6 +10,7 @@ import io.imagehub.api.InstanceActions;
 import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
 import io.imagehub.api.SignatureV1;
+import io.imagehub.api.WebhookActions;
 import io.imagehub.blob.ChunkStores;
 import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
@@ -26,6 +27,8 @@ import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
 import io.imagehub.domain.TransferTokens;
+import io.imagehub.domain.WebhookEvents;
+import io.imagehub.domain.WebhookService;
 import io.imagehub.jobs.CreateImageJob;
 import io.imagehub.jobs.ExportJob;
 import io.imagehub.formats.QemuImgConverter;
@@ -34,6 +37,7 @@ import io.imagehub.jobs.ImportJob;
 import io.imagehub.jobs.InstanceTransitionJob;
 import io.imagehub.jobs.JobRunner;
 import io.imagehub.jobs.ShareExpiryJob;
+import io.imagehub.webhooks.WebhookDeliveryJob;
 import io.imagehub.jobs.SyncJob;
 import io.imagehub.metrics.NodeMetrics;
 import io.imagehub.outbound.OutboundHttp;
@@ -90,9 +94,16 @@ public final class Imagehub implements AutoCloseable {
         SecretCipher cipher = SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile());
         AccountService accounts = new AccountService(transactions, cipher, clock);
         TransferTokens transferTokens = new TransferTokens(cipher.derivedKey("transfer URLs"), clock);
+        WebhookEvents events = new WebhookEvents(clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
-                Duration.ofDays(config.shareExpiryMaxDays));
-        ImageData imageData = new ImageData(transactions, clock);
+                Duration.ofDays(config.shareExpiryMaxDays), Duration.ofSeconds(config.shareExpiryNoticeSeconds), events);
+        ImageData imageData = new ImageData(transactions, clock, events);
+        OutboundUrlPolicy webhookUrls = new OutboundUrlPolicy("--webhook-allow", config.webhookAllow,
+                config.outboundAllowAddresses, hostResolver);
+        WebhookService webhooks = new WebhookService(transactions, images, cipher, webhookUrls, clock,
+                Duration.ofMillis(config.webhookRetryBaseMillis), Duration.ofSeconds(config.webhookRetryMaxSeconds),
+                Duration.ofSeconds(config.webhookRetryWindowSeconds));
+        Duration webhookTimeout = Duration.ofSeconds(config.webhookTimeoutSeconds);
         InstanceService instances = new InstanceService(transactions, images, clock, config.instanceQuota,
                 Duration.ofMillis(config.instanceTransitionMillis));
         ImageIngest ingest = new ImageIngest(config.maxVirtualSizeBytes);
@@ -106,7 +117,10 @@ public final class Imagehub implements AutoCloseable {
                                 new QemuImgConverter(QemuImgConverter.Limits.DEFAULT), config.maxVirtualSizeBytes),
                         InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
                         InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances),
-                        ImageService.JOB_SHARE_EXPIRY, new ShareExpiryJob(images)),
+                        ImageService.JOB_SHARE_EXPIRY, ShareExpiryJob.ending(images),
+                        ImageService.JOB_SHARE_EXPIRY_NOTICE, ShareExpiryJob.notice(images),
+                        WebhookEvents.JOB_WEBHOOK_DELIVERY, new WebhookDeliveryJob(webhooks, webhookUrls,
+                                new OutboundHttp(webhookTimeout, webhookTimeout))),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, importUrls, new ImportService.Uploads(MAX_IMAGE_BYTES,
                 Duration.ofSeconds(config.uploadExpirySeconds), config.maxUploadsPerAccount, transferTokens),
@@ -121,6 +135,7 @@ public final class Imagehub implements AutoCloseable {
                 config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),
                 dataPlane.exportBuckets(), transferTokens, clock, jobs::nudge)).register(registry);
         new ImagehubActions(images).register(registry);
+        new WebhookActions(webhooks).register(registry);
         ApiGateway gateway = new ApiGateway(new RequestAuthenticator(accounts, clock, config.clockSkewSeconds,
                 config.acceptUnsignedPayload), new SignatureV1(accounts, new JdbcNonceLedger(database), clock,
                 config.clockSkewSeconds), registry, config, metrics.registry());

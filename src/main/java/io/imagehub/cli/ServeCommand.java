@@ -37,6 +37,8 @@ public final class ServeCommand implements Callable<Integer> {
     Path tlsKey;
     @Option(names = "--import-allow", description = "Location ImportImage may fetch from, e.g. https://files.example.com/images/ (repeatable; none by default).")
     List<String> importAllow;
+    @Option(names = "--webhook-allow", description = "Location webhooks may deliver to, written as --import-allow entries (repeatable; none by default).")
+    List<String> webhookAllow;
     @Option(names = "--outbound-allow-address", description = "Non-public address range (CIDR) that allowed host names may resolve to (repeatable).")
     List<String> outboundAllowAddresses;
     @Option(names = "--log-format", description = "text (default) or json: one JSON object per log line, a request's lines with its RequestId.")
@@ -79,6 +81,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (importAllow != null) {
             config.importAllow.addAll(importAllow);
+        }
+        if (webhookAllow != null) {
+            config.webhookAllow.addAll(webhookAllow);
         }
         if (outboundAllowAddresses != null) {
             config.outboundAllowAddresses.addAll(outboundAllowAddresses);

@@ -28,6 +28,8 @@ public class ServerConfig {
     public int imageQuota = 500;
     /** The furthest ahead a share's ImagehubExpireTime may lie. */
     public int shareExpiryMaxDays = 366;
+    /** How long before a share's expiry its recipient's webhooks get shared_image.expiring. */
+    public long shareExpiryNoticeSeconds = 86400;
     public int instanceQuota = 100;
     /** The instance types sold in the regions' zones (DescribeInstanceTypeConfigs, RunInstances.InstanceType). */
     public List<InstanceTypeConfig> instanceTypes = InstanceTypeConfig.defaults();
@@ -37,6 +39,15 @@ public class ServerConfig {
     public List<String> importAllow = new ArrayList<>();
     /** CIDR ranges of non-public addresses that allowed host names may resolve to (e.g. 10.0.0.0/8). */
     public List<String> outboundAllowAddresses = new ArrayList<>();
+    /** Locations webhooks may deliver to, written as importAllow entries (docs/sharing.md); none by default. */
+    public List<String> webhookAllow = new ArrayList<>();
+    /** Connect and read timeout of one webhook delivery attempt. */
+    public long webhookTimeoutSeconds = 10;
+    /** The first retry of a failed delivery waits this long; each further one twice as long, up to the max. */
+    public long webhookRetryBaseMillis = 1000;
+    public long webhookRetryMaxSeconds = 3600;
+    /** A delivery is retried for at most this long after its event; then it has failed. */
+    public long webhookRetryWindowSeconds = 86400;
     public List<RegionConfig> regions = RegionConfig.defaults();
     public long clockSkewSeconds = 300;
     public int maxRequestBytes = 10 * 1024 * 1024;

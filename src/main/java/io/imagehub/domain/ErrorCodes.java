@@ -68,6 +68,7 @@ public final class ErrorCodes {
     public static final String INSTANCE_NAME_TOO_LONG = "InvalidInstanceName.TooLong";
     public static final String INSTANCE_TYPE_MALFORMED = "InvalidInstanceType.Malformed";
     public static final String INSTANCE_TYPE_NOT_FOUND = "InvalidParameterValue.InstanceTypeNotFound";
+    public static final String WEBHOOK_NOT_FOUND = "ResourceNotFound.Webhook";
     public static final String ZONE_INSTANCE_TYPE_NOT_FOUND = "ResourceNotFound.InvalidZoneInstanceType";
     public static final String INSTANCE_CHARGE_TYPE_UNSUPPORTED = "UnsupportedOperation.InstanceChargeType";
     public static final String CLIENT_TOKEN_TOO_LONG = "InvalidClientToken.TooLong";

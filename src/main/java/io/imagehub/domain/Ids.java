@@ -10,6 +10,7 @@ public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
     public static final Pattern IMAGE_ID = Pattern.compile("img-[a-z0-9]{8}");
     public static final Pattern INSTANCE_ID = Pattern.compile("ins-[a-z0-9]{8}");
+    public static final Pattern WEBHOOK_ID = Pattern.compile("wh-[a-z0-9]{8}");
     public static final Pattern ACCOUNT_ID = Pattern.compile("[1-9][0-9]{4,19}");
 
     private Ids() {
@@ -21,6 +22,10 @@ public final class Ids {
 
     public static String instanceId() {
         return "ins-" + random(ALPHABET, 8);
+    }
+
+    public static String webhookId() {
+        return "wh-" + random(ALPHABET, 8);
     }
 
     public static String diskId() {

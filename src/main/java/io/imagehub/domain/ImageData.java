@@ -17,12 +17,16 @@ public final class ImageData {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What the failure_reason column (and the audit detail) holds. */
     private static final int MAX_REASON_CHARS = 1024;
+    /** The RequestId of audit events written by jobs. */
+    private static final String JOB_REQUEST = "job";
     private final Transactions transactions;
     private final Clock clock;
+    private final WebhookEvents events;
 
-    public ImageData(Transactions transactions, Clock clock) {
+    public ImageData(Transactions transactions, Clock clock, WebhookEvents events) {
         this.transactions = transactions;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -111,12 +115,18 @@ public final class ImageData {
         }));
     }
 
-    /** Appends to the audit trail that the image was written to an export target ({@code detail}: where, digest). */
+    /**
+     * Appends to the audit trail that the image was written to an export target ({@code detail}: where, digest), and
+     * tells its owner's webhooks in the same transaction.
+     */
     public void exported(String imageId, String detail) {
         transactions.run(uow -> {
-            String owner = uow.images().find(imageId).map(Image::ownerId).orElse(null);
-            uow.audit().append(new AuditEvent(0, clock.instant(), "job", owner, "ImageExported", imageId, List.of(),
-                    "Success", detail));
+            Optional<Image> image = uow.images().find(imageId);
+            String owner = image.map(Image::ownerId).orElse(null);
+            uow.audit().append(new AuditEvent(0, clock.instant(), JOB_REQUEST, owner, "ImageExported", imageId,
+                    List.of(), "Success", detail));
+            image.ifPresent(i -> events.publish(uow, List.of(new WebhookEvents.Notice(WebhookEvents.EXPORT_FINISHED,
+                    owner, i, List.of(), JOB_REQUEST, detail))));
             return null;
         });
     }
@@ -148,11 +158,24 @@ public final class ImageData {
     private void finish(String imageId, String outcome, String detail,
                         Consumer<Transactions.UnitOfWork> change) {
         transactions.run(uow -> {
-            String owner = uow.images().find(imageId).map(Image::ownerId).orElse(null);
+            Optional<Image> before = uow.images().find(imageId);
+            String owner = before.map(Image::ownerId).orElse(null);
             change.accept(uow);
-            uow.audit().append(new AuditEvent(0, clock.instant(), "job", owner, "ImageDataReady", imageId, List.of(),
-                    outcome, detail));
+            uow.audit().append(new AuditEvent(0, clock.instant(), JOB_REQUEST, owner, "ImageDataReady", imageId,
+                    List.of(), outcome, detail));
+            before.flatMap(image -> finishedEvent(image.state(), "Success".equals(outcome))).ifPresent(type ->
+                    events.publish(uow, List.of(new WebhookEvents.Notice(type, owner, before.get(), List.of(),
+                            JOB_REQUEST, outcome + " " + detail))));
             return null;
         });
+    }
+
+    /** What the owner hears when the bytes of an image in {@code state} are complete (or given up on). */
+    private static Optional<String> finishedEvent(ImageState state, boolean success) {
+        return switch (state) {
+            case IMPORTING -> Optional.of(success ? WebhookEvents.IMPORT_FINISHED : WebhookEvents.IMPORT_FAILED);
+            case SYNCING -> Optional.of(WebhookEvents.SYNC_FINISHED); // per destination region; Detail says how
+            default -> Optional.empty();
+        };
     }
 }

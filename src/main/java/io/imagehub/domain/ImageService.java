@@ -31,8 +31,11 @@ public final class ImageService {
     public static final String JOB_IMPORT = "import";
     /** Ends a share at its expiry; payload {@link ShareExpiry}. */
     public static final String JOB_SHARE_EXPIRY = "share-expiry";
-    /** The audit action of a share that ended by itself: lower-case, as no caller's action is. */
+    /** Tells the recipient its share ends soon; payload {@link ShareExpiry}. */
+    public static final String JOB_SHARE_EXPIRY_NOTICE = "share-expiry-notice";
+    /** The audit actions of a share that ended by itself, and of its notice: lower-case, as no caller's action is. */
     public static final String AUDIT_SHARE_EXPIRED = "share-expired";
+    public static final String AUDIT_SHARE_EXPIRING = "share-expiring";
     /** An upload under way; due when it expires. */
     public static final String JOB_UPLOAD = "upload";
 
@@ -41,14 +44,19 @@ public final class ImageService {
     private final int shareLimit;
     private final int imageQuota;
     private final Duration shareExpiryHorizon;
+    private final Duration shareExpiryNotice;
+    private final WebhookEvents events;
 
+    /** {@code shareExpiryNotice}: how long before a share's expiry its recipient is told (webhook event). */
     public ImageService(Transactions transactions, Clock clock, int shareLimit, int imageQuota,
-                        Duration shareExpiryHorizon) {
+                        Duration shareExpiryHorizon, Duration shareExpiryNotice, WebhookEvents events) {
         this.transactions = transactions;
         this.clock = clock;
         this.shareLimit = shareLimit;
         this.imageQuota = imageQuota;
         this.shareExpiryHorizon = shareExpiryHorizon;
+        this.shareExpiryNotice = shareExpiryNotice;
+        this.events = events;
     }
 
     public int imageQuota() {
@@ -164,7 +172,9 @@ public final class ImageService {
             endDueShares(uow, image); // the limit counts only shares in force
             if (!share) {
                 ImagePolicy.requireOwnerOfShares(relation, image);
-                accounts.forEach(a -> uow.shares().remove(imageId, a));
+                List<String> removed = accounts.stream().filter(a -> uow.shares().remove(imageId, a)).toList();
+                events.publish(uow, shareNotices(WebhookEvents.SHARE_CANCELLED, WebhookEvents.SHARED_CANCELLED,
+                        ctx.requestId(), image, removed));
                 return null;
             }
             ImagePolicy.requireMayShare(relation, image);
@@ -191,6 +201,13 @@ public final class ImageService {
                     enqueueExpiry(uow, new ShareExpiry(imageId, account, expiresAt), now);
                 }
             }
+            List<WebhookEvents.Notice> notices = new ArrayList<>(shareNotices(WebhookEvents.SHARE_ADDED,
+                    WebhookEvents.SHARED_WITH_YOU, ctx.requestId(), image, newRecipients));
+            if (!newRecipients.isEmpty() && after == shareLimit) {
+                notices.add(new WebhookEvents.Notice(WebhookEvents.SHARE_LIMIT_REACHED, image.ownerId(), image,
+                        List.of(), ctx.requestId(), "shares=" + after));
+            }
+            events.publish(uow, notices);
             return null;
         }, expiresAt == null ? null : "expires=" + expiresAt, false);
     }
@@ -215,8 +232,31 @@ public final class ImageService {
         }
     }
 
-    private static void enqueueExpiry(UnitOfWork uow, ShareExpiry expiry, Instant now) {
+    /** The expiry job at the expiry, and the notice job a notice period before it (at once if that has passed). */
+    private void enqueueExpiry(UnitOfWork uow, ShareExpiry expiry, Instant now) {
         uow.jobs().enqueueAfter(JOB_SHARE_EXPIRY, expiry.imageId(), expiry.toJson(), now, expiry.expiresAt());
+        Instant noticeAt = expiry.expiresAt().minus(shareExpiryNotice);
+        uow.jobs().enqueueAfter(JOB_SHARE_EXPIRY_NOTICE, expiry.imageId(), expiry.toJson(), now,
+                noticeAt.isAfter(now) ? noticeAt : now);
+    }
+
+    /** The notice job: tells the recipient, unless the share has since been cancelled, re-shared or has ended. */
+    public void noticeExpiring(ShareExpiry expiry) {
+        transactions.run(uow -> {
+            Instant now = clock.instant();
+            uow.images().find(expiry.imageId()).ifPresent(image -> uow.shares()
+                    .find(expiry.imageId(), expiry.accountId())
+                    .filter(s -> expiry.expiresAt().equals(s.expiresAt()) && ImagePolicy.inForce(s, now))
+                    .ifPresent(s -> {
+                        CallContext system = new CallContext(UUID.randomUUID().toString(), null, image.region(), null);
+                        String detail = "expires=" + expiry.expiresAt();
+                        appendEvents(uow, system, AUDIT_SHARE_EXPIRING, List.of(image.imageId()),
+                                List.of(expiry.accountId()), AuditEvent.SUCCESS, detail);
+                        events.publish(uow, List.of(new WebhookEvents.Notice(WebhookEvents.SHARED_EXPIRING,
+                                expiry.accountId(), image, List.of(expiry.accountId()), system.requestId(), detail)));
+                    }));
+            return null;
+        });
     }
 
     /**
@@ -234,7 +274,8 @@ public final class ImageService {
             endDueShares(uow, image.get());
             uow.shares().find(expiry.imageId(), expiry.accountId())
                     .filter(s -> expiry.expiresAt().equals(s.expiresAt()))
-                    .ifPresent(s -> enqueueExpiry(uow, expiry, now));
+                    .ifPresent(s -> uow.jobs().enqueueAfter(JOB_SHARE_EXPIRY, expiry.imageId(), expiry.toJson(),
+                            now, expiry.expiresAt()));
             return null;
         });
     }
@@ -248,6 +289,21 @@ public final class ImageService {
         ended.forEach(account -> uow.shares().remove(image.imageId(), account));
         CallContext system = new CallContext(UUID.randomUUID().toString(), null, image.region(), null);
         appendEvents(uow, system, AUDIT_SHARE_EXPIRED, List.of(image.imageId()), ended, AuditEvent.SUCCESS, null);
+        events.publish(uow, shareNotices(WebhookEvents.SHARE_EXPIRED, WebhookEvents.SHARED_EXPIRED,
+                system.requestId(), image, ended));
+    }
+
+    /** The owner's event naming every account, and each recipient's naming only itself. */
+    private static List<WebhookEvents.Notice> shareNotices(String ownerType, String recipientType, String requestId,
+                                                           Image image, List<String> recipients) {
+        if (recipients.isEmpty()) {
+            return List.of();
+        }
+        List<WebhookEvents.Notice> notices = new ArrayList<>();
+        notices.add(new WebhookEvents.Notice(ownerType, image.ownerId(), image, recipients, requestId, null));
+        recipients.forEach(r -> notices.add(new WebhookEvents.Notice(recipientType, r, image, List.of(r), requestId,
+                null)));
+        return notices;
     }
 
     /** Decline ({@code declined}) or accept again a share, for the calling recipient only. */
@@ -354,11 +410,32 @@ public final class ImageService {
         } catch (ApiException refusal) {
             transactions.run(uow -> {
                 appendEvents(uow, ctx, action, imageIds, accounts, refusal.code(), recordedDetail);
+                events.publish(uow, refusedRecipientNotices(uow, ctx, action, imageIds, refusal));
                 return null;
             });
             throw refusal;
         }
     }
+
+    /** A recipient refused a change to a shared image (modify, delete, re-share, copy, export): its owner hears of it. */
+    private List<WebhookEvents.Notice> refusedRecipientNotices(UnitOfWork uow, CallContext ctx, String action,
+                                                               List<String> imageIds, ApiException refusal) {
+        if (!RECIPIENT_CHANGES.contains(action)) {
+            return List.of();
+        }
+        List<WebhookEvents.Notice> notices = new ArrayList<>();
+        for (String imageId : imageIds) {
+            uow.images().find(imageId)
+                    .filter(image -> relation(uow, ctx, image) == Relation.RECIPIENT)
+                    .ifPresent(image -> notices.add(new WebhookEvents.Notice(WebhookEvents.RECIPIENT_REFUSED,
+                            image.ownerId(), image, List.of(ctx.accountId()), ctx.requestId(),
+                            action + " " + refusal.code())));
+        }
+        return notices;
+    }
+
+    private static final Set<String> RECIPIENT_CHANGES = Set.of("ModifyImageAttribute", "DeleteImages", "ShareImage",
+            "CancelImageShare", "SyncImages", "ExportImages");
 
     private void appendEvents(UnitOfWork uow, CallContext ctx, String action, List<String> imageIds,
                               List<String> accounts, String outcome, String detail) {

@@ -19,5 +19,7 @@ public interface Transactions {
         JobRepository jobs();
 
         InstanceRepository instances();
+
+        WebhookRepository webhooks();
     }
 }

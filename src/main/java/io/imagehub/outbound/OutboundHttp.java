@@ -10,8 +10,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import java.util.Map;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
@@ -22,8 +25,10 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.io.ModalCloseable;
 import org.apache.hc.core5.ssl.SSLContexts;
@@ -99,8 +104,21 @@ public final class OutboundHttp {
     /** GET of the target's URL, with no header or body from the user. */
     public Response get(OutboundTarget target) throws IOException {
         OutboundUrl url = target.url();
+        return execute(target, new HttpGet(url.path() + (url.query() == null ? "" : "?" + url.query())));
+    }
+
+    /** POST of a JSON body to the target's URL (a webhook delivery), with the given extra headers. */
+    public Response postJson(OutboundTarget target, byte[] body, Map<String, String> headers) throws IOException {
+        OutboundUrl url = target.url();
+        HttpPost request = new HttpPost(url.path() + (url.query() == null ? "" : "?" + url.query()));
+        headers.forEach(request::setHeader);
+        request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        return execute(target, request);
+    }
+
+    private Response execute(OutboundTarget target, HttpUriRequestBase request) throws IOException {
+        OutboundUrl url = target.url();
         CloseableHttpClient client = client(target);
-        HttpGet request = new HttpGet(url.path() + (url.query() == null ? "" : "?" + url.query()));
         try {
             return new Response(client, client.executeOpen(new HttpHost(url.scheme(), hostName(url), url.port()),
                     request, null));

@@ -7,6 +7,7 @@ import io.imagehub.domain.InstanceRepository;
 import io.imagehub.domain.JobRepository;
 import io.imagehub.domain.ShareRepository;
 import io.imagehub.domain.Transactions;
+import io.imagehub.domain.WebhookRepository;
 import java.sql.Connection;
 import java.util.function.Function;
 
@@ -57,6 +58,11 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public InstanceRepository instances() {
             return new JdbcInstanceRepository(connection);
+        }
+
+        @Override
+        public WebhookRepository webhooks() {
+            return new JdbcWebhookRepository(connection);
         }
     }
 }

@@ -107,7 +107,7 @@ public final class SharingBench {
         return images;
     }
 
-    private static Result measure(String name, int clients, Duration warmUp, Duration measured, Call call)
+    static Result measure(String name, int clients, Duration warmUp, Duration measured, Call call)
             throws Exception {
         Instant start = Instant.now().plus(warmUp);
         Instant end = start.plus(measured);

@@ -23,6 +23,7 @@ import io.imagehub.domain.ImportService;
 import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
 import io.imagehub.domain.Transactions;
+import io.imagehub.domain.WebhookEvents;
 import io.imagehub.it.TestServer;
 import io.imagehub.outbound.SystemHostResolver;
 import io.imagehub.store.Database;
@@ -89,7 +90,8 @@ final class NodeFixture implements AutoCloseable {
         this.accounts = new AccountService(transactions, SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()),
                 clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
-                Duration.ofDays(config.shareExpiryMaxDays));
+                Duration.ofDays(config.shareExpiryMaxDays), Duration.ofSeconds(config.shareExpiryNoticeSeconds),
+                new WebhookEvents(clock));
         new RegionActions(config.regions).register(actions);
         new ImageActions(images, new ImportService(images, new OutboundUrlPolicy("--import-allow", config.importAllow,
                         config.outboundAllowAddresses, new SystemHostResolver()), null, clock, () -> { }),
