@@ -38,6 +38,9 @@ public final class ImageService {
     public static final String AUDIT_SHARE_EXPIRING = "share-expiring";
     /** An upload under way; due when it expires. */
     public static final String JOB_UPLOAD = "upload";
+    /** The audited actions by which a recipient tries to change a shared image (its owner hears of a refusal). */
+    private static final Set<String> RECIPIENT_CHANGES = Set.of("ModifyImageAttribute", "DeleteImages", "ShareImage",
+            "CancelImageShare", "SyncImages", "ExportImages");
 
     private final Transactions transactions;
     private final Clock clock;
@@ -433,9 +436,6 @@ public final class ImageService {
         }
         return notices;
     }
-
-    private static final Set<String> RECIPIENT_CHANGES = Set.of("ModifyImageAttribute", "DeleteImages", "ShareImage",
-            "CancelImageShare", "SyncImages", "ExportImages");
 
     private void appendEvents(UnitOfWork uow, CallContext ctx, String action, List<String> imageIds,
                               List<String> accounts, String outcome, String detail) {
