@@ -70,6 +70,8 @@ class AuthorizationMatrixTest {
     }
 
     private static final String ANYONE = OK;
+    private static final String WEBHOOK_URL_REFUSED = "InvalidParameter.InvalidParameterUrlError";
+    private static final String WEBHOOK_NOT_FOUND = "ResourceNotFound.Webhook";
 
     /** The table. Changes are dry runs where the action has one, so that rows do not depend on each other. */
     private static final Map<String, Row> MATRIX = Map.ofEntries(
@@ -79,6 +81,16 @@ class AuthorizationMatrixTest {
             Map.entry("DescribeImageQuota", row("{}", ANYONE, ANYONE, ANYONE, ANYONE, ANYONE)),
             Map.entry("DescribeInstanceTypeConfigs", row("{}", ANYONE, ANYONE, ANYONE, ANYONE, ANYONE)),
             Map.entry("ImagehubGetCallerIdentity", row("{}", ANYONE, ANYONE, ANYONE, ANYONE, ANYONE)),
+            // webhooks belong to an account, not to an image: every perspective is refused alike (no destination is
+            // allowed on this node; another account's webhook id answers as a missing one, WebhookTest)
+            Map.entry("ImagehubCreateWebhook", row("{\"Url\":\"$URL\",\"EventTypes\":[\"share.added\"]}",
+                    WEBHOOK_URL_REFUSED, WEBHOOK_URL_REFUSED, WEBHOOK_URL_REFUSED, WEBHOOK_URL_REFUSED,
+                    WEBHOOK_URL_REFUSED)),
+            Map.entry("ImagehubDescribeWebhooks", row("{}", ANYONE, ANYONE, ANYONE, ANYONE, ANYONE)),
+            Map.entry("ImagehubDeleteWebhook", row("{\"WebhookId\":\"wh-00000000\"}", WEBHOOK_NOT_FOUND,
+                    WEBHOOK_NOT_FOUND, WEBHOOK_NOT_FOUND, WEBHOOK_NOT_FOUND, WEBHOOK_NOT_FOUND)),
+            Map.entry("ImagehubDescribeWebhookDeliveries", row("{\"WebhookId\":\"wh-00000000\"}", WEBHOOK_NOT_FOUND,
+                    WEBHOOK_NOT_FOUND, WEBHOOK_NOT_FOUND, WEBHOOK_NOT_FOUND, WEBHOOK_NOT_FOUND)),
             Map.entry("ImportImage", row("{\"ImageUrl\":\"$URL\",\"ImageName\":\"m\",\"OsType\":\"CentOS\","
                     + "\"OsVersion\":\"7\",\"Architecture\":\"x86_64\",\"DryRun\":true}",
                     ANYONE, ANYONE, ANYONE, ANYONE, ANYONE)),
