@@ -10,6 +10,7 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.Cookie;
+import io.imagehub.api.Tc3Signer;
 import io.imagehub.config.StoreConfig;
 import io.imagehub.domain.ErrorCodes;
 import io.imagehub.it.ImageBytes;
@@ -234,6 +235,24 @@ class ConsoleTest {
             assertThat(page.locator("h2")).hasText("Sign in");
             page.navigate(url("/console/images"));
             assertThat(page).hasURL(url("/console/signin?expired=1"));
+        }
+    }
+
+    @Test
+    void aLocalFileIsUploadedWithItsProgressShownAndBecomesAnImageWithItsDigest() throws IOException {
+        TestServer.Account erin = server.createAccount("erin");
+        byte[] disk = ImageBytes.disk(6 << 20, 29);
+        Path file = Files.write(work.resolve("local.raw"), disk);
+        try (BrowserContext context = browser.context()) {
+            Page page = signIn(context, erin);
+            page.locator("#upload summary").click();
+            page.locator("#upload").getByLabel("File").setInputFiles(file);
+            page.locator("#upload").getByLabel("Name").fill("from-my-disk");
+            button(page, "Upload").click();
+            assertThat(page.locator(".notice")).hasText("The file is uploaded; the image is being made from it.");
+            Locator row = page.locator("#image-table tr[data-image]", new Page.LocatorOptions().setHasText("from-my-disk"));
+            assertThat(row.locator(".badge")).containsText("NORMAL", SLOW);
+            assertThat(row.locator("code")).hasAttribute("title", "sha256:" + Tc3Signer.sha256Hex(disk));
         }
     }
 
