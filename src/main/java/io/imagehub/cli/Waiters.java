@@ -142,7 +142,7 @@ final class Waiters {
     }
 
     private static String reason(JsonNode image) {
-        String reason = image.path("ImagehubStateReason").asText("");
+        String reason = image.path("ImagehubFailureReason").asText("");
         return reason.isEmpty() ? "" : ": " + reason;
     }
 

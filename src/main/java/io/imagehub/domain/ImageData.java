@@ -83,7 +83,8 @@ public final class ImageData {
      * The bytes of an upload are in: the image becomes NORMAL and its upload job is done, in one transaction;
      * false (nothing changed) if the image is no longer IMPORTING (its upload expired, or it was deleted).
      */
-    public boolean completeUpload(String imageId, long uploadJobId, Manifest manifest) {
+    public boolean completeUpload(String imageId, long uploadJobId, Manifest manifest, String diskFormat,
+                                  long virtualSizeBytes) {
         String manifestJson = toJson(manifest);
         return transactions.run(uow -> {
             Image image = uow.images().findForUpdate(imageId).orElse(null);
@@ -91,9 +92,11 @@ public final class ImageData {
                 return false;
             }
             uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), manifestJson);
+            uow.images().recordDisk(imageId, diskFormat, virtualSizeBytes);
             uow.jobs().finish(uploadJobId, "DONE", null, clock.instant());
             uow.audit().append(new AuditEvent(0, clock.instant(), "upload", image.ownerId(), "ImageDataReady",
-                    imageId, List.of(), "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size()));
+                    imageId, List.of(), "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size()
+                    + " format=" + diskFormat + " virtual=" + virtualSizeBytes));
             return true;
         });
     }

@@ -65,13 +65,15 @@ public final class ImageTransfers {
                     + "` is receiving its bytes already; send them again when that upload has ended.");
         }
         try {
-            Manifest manifest = ingest.ingest(new Bounded(body, upload.sizeBytes()), stores.forRegion(upload.region()),
-                    bytes -> { }).manifest();
+            ImageIngest.Ingested ingested = ingest.ingest(new Bounded(body, upload.sizeBytes()),
+                    stores.forRegion(upload.region()), bytes -> { });
+            Manifest manifest = ingested.manifest();
             if (manifest.size() != upload.sizeBytes()) {
                 throw new ApiException(ErrorCodes.INVALID_PARAMETER_VALUE, "The upload was not accepted: the file was "
                         + "truncated: " + manifest.size() + " of " + upload.sizeBytes() + " bytes; send the file again.");
             }
-            if (!images.completeUpload(imageId, upload.jobId(), manifest)) {
+            if (!images.completeUpload(imageId, upload.jobId(), manifest, ingested.disk().format().id(),
+                    ingested.disk().virtualSizeBytes())) {
                 throw new ApiException(ErrorCodes.INVALID_IMAGE_STATE, "The upload of `" + imageId
                         + "` expired or its image was deleted while the bytes arrived.");
             }

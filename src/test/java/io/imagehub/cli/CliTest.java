@@ -229,7 +229,7 @@ class CliTest {
         Run started = run("cvm", "ImportImage", "--ImageName", "cut", "--OsType", "CentOS", "--OsVersion", "7",
                 "--Architecture", "x86_64", "--ImageUrl", files.truncatedUrl("cut.raw"), "--wait", "--interval", "0.1");
         assertThat(started.exit()).isEqualTo(ExitCodes.WAIT_FAILED);
-        assertThat(started.err()).contains("IMPORTFAILED");
+        assertThat(started.err()).contains("IMPORTFAILED: the download");
         String imageId = started.json().path("ImageId").asText();
         Run waited = run("wait", "image-available", "--image-id", imageId, "--interval", "0.1");
         assertThat(waited.exit()).isEqualTo(ExitCodes.WAIT_FAILED);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagehub.api.Tc3Signer;
 import io.imagehub.blob.ChunkStore;
+import io.imagehub.formats.TinyQcow2;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +56,23 @@ class UploadsTest {
 
             assertThat(RawClient.errorCode(put(server, opened.get("ImagehubUploadUrl").asText(), disk)))
                     .as("an upload takes its bytes once").isEqualTo("InvalidParameterValue.InvalidImageState");
+        }
+    }
+
+    @Test
+    void anUploadedQcow2IsInspectedLikeAnImportAndReportedByItsVirtualSize() throws Exception {
+        try (TestServer server = new TestServer()) {
+            RawClient api = new RawClient(server, server.createAccount("qcow2-uploader"));
+            long virtual = (20L << 30) + 512;
+            byte[] disk = TinyQcow2.of(ImageBytes.disk(1 << 20, 22), virtual);
+            JsonNode opened = openUpload(api, "local-qcow2", disk.length);
+            put(server, opened.get("ImagehubUploadUrl").asText(), disk);
+            JsonNode image = api.call("DescribeImages", GZ,
+                    "{\"ImageIds\":[\"" + opened.get("ImageId").asText() + "\"]}").at("/ImageSet/0");
+            assertThat(image.get("ImageState").asText()).isEqualTo("NORMAL");
+            assertThat(image.get("ImagehubDiskFormat").asText()).isEqualTo("qcow2");
+            assertThat(image.get("ImagehubVirtualSizeBytes").asLong()).isEqualTo(virtual);
+            assertThat(image.get("ImageSize").asLong()).isEqualTo(21);
         }
     }
 
