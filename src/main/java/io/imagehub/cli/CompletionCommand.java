@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * commands' own options, so it completes what this build answers. Regions and image ids are asked of the
  * service when they are completed (the profile's endpoint and credentials), at most 100 images.
  */
-@Command(name = "completion", description = {"Prints a shell completion script: source <(imagehub completion bash), "
-        + "or for zsh: source <(imagehub completion zsh)."})
+@Command(name = "completion", description = {"Print a shell completion script for bash or zsh.",
+        "source <(imagehub completion bash), or for zsh: source <(imagehub completion zsh)."})
 public final class CompletionCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "SHELL", description = "bash or zsh")
     String shell;

@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
  * tccli's {@code configure}: asked interactively (endpoint, SecretId, SecretKey, region, output; Enter keeps the
  * value shown), or {@code configure set KEY VALUE [KEY VALUE]...}, {@code get KEY...}, {@code list}.
  */
-@Command(name = "configure", description = {"Asks for the endpoint, SecretId, SecretKey, region and output of a "
-        + "profile (~/.imagehub/<profile>.credential and .configure, tccli's format, mode 0600).",
+@Command(name = "configure", description = {"Set up a profile: endpoint, keys, region and output.",
+        "Asks for the endpoint, SecretId, SecretKey, region and output of a profile "
+        + "(~/.imagehub/<profile>.credential and .configure, tccli's format, mode 0600).",
         "Settings: secretId, secretKey, region, output, language, cvm.endpoint."},
         subcommands = {ConfigureCommand.Set.class, ConfigureCommand.Get.class, ConfigureCommand.ListSettings.class})
 public final class ConfigureCommand extends ClientCommand {

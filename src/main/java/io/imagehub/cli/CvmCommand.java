@@ -26,7 +26,8 @@ import picocli.CommandLine.Unmatched;
  * {@link ActionRegistry#catalogue()} (a new server action needs no code here), plus {@code --all} pagination and
  * {@code --wait}.
  */
-@Command(name = "cvm", description = {"Calls an action with tccli's syntax: imagehub cvm ACTION [--Param value]...",
+@Command(name = "cvm", description = {"Call an API action in tccli's syntax (cvm ACTION --Param v).",
+        "imagehub cvm ACTION [--Param value]...",
         "`imagehub cvm help` lists the actions; `imagehub cvm ACTION help` describes one."})
 public final class CvmCommand extends ClientCommand {
     private static final ObjectMapper JSON = new ObjectMapper();

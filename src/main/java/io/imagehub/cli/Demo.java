@@ -3,7 +3,7 @@ package io.imagehub.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.imagehub.client.ApiClient;
+import io.imagehub.client.SignedClient;
 import io.imagehub.domain.SecretCipher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +29,7 @@ final class Demo {
     private static final List<String> MEMBERS = List.of("alice", "bob");
     private static final int DISK_BYTES = 4 << 20;
     private static final Duration JOB_WAIT = Duration.ofMinutes(2);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Member(String name, String accountId, String secretId, String secretKey) {
@@ -50,23 +51,21 @@ final class Demo {
     private final AdminClient admin;
     private final Path stateFile;
     private final boolean force;
-    private final String diskUrl;
     private final List<String> made = new ArrayList<>();
 
-    /** {@code diskUrl}: where the node may fetch {@link #disk()} from; null to upload it (ImagehubUploadSizeBytes). */
-    Demo(String endpoint, AdminClient admin, Path dataDir, boolean force, String diskUrl) {
+    Demo(String endpoint, AdminClient admin, Path dataDir, boolean force) {
         this.endpoint = endpoint;
         this.admin = admin;
         this.stateFile = dataDir.resolve(STATE_FILE);
         this.force = force;
-        this.diskUrl = diskUrl;
     }
 
     Outcome run() throws IOException, InterruptedException, Refused {
         Map<String, Member> members = accounts();
         Member alice = members.get("alice");
-        ApiClient asAlice = new ApiClient(endpoint, alice.secretId(), alice.secretKey());
-        JsonNode regions = asAlice.call("DescribeRegions", "ap-guangzhou", Map.of()).path("RegionSet");
+        SignedClient asAlice = new SignedClient(SignedClient.endpoint(endpoint), alice.secretId(), alice.secretKey(), null,
+                CALL_TIMEOUT);
+        JsonNode regions = call(asAlice, "DescribeRegions", "ap-guangzhou", Map.of()).path("RegionSet");
         if (regions.size() < 2) {
             throw new IOException("the demo copies an image between two regions; this node offers " + regions.size());
         }
@@ -117,60 +116,54 @@ final class Demo {
     }
 
     /** alice's image of the demo's name in {@code region}; imported if she has none that is usable. */
-    private String image(ApiClient asAlice, String region) throws IOException, InterruptedException {
+    private String image(SignedClient asAlice, String region) throws IOException, InterruptedException {
         JsonNode existing = ownImageNamed(asAlice, region);
         if (existing != null && existing.path("ImageState").asText().equals("NORMAL")) {
             return existing.path("ImageId").asText();
         }
         if (existing != null) { // an upload an earlier run did not finish: start over
-            asAlice.call("DeleteImages", region, Map.of("ImageIds", List.of(existing.path("ImageId").asText())));
+            call(asAlice, "DeleteImages", region, Map.of("ImageIds", List.of(existing.path("ImageId").asText())));
         }
         byte[] disk = disk();
         Map<String, Object> request = new LinkedHashMap<>(Map.of(
                 "ImageName", IMAGE_NAME,
                 "ImageDescription", "A small raw disk the demo imported (bin/imagehub demo)",
                 "OsType", "Other Linux", "OsVersion", "8", "Architecture", "x86_64"));
-        if (diskUrl != null) {
-            request.put("ImageUrl", diskUrl);
-        } else {
-            request.put("ImagehubUploadSizeBytes", disk.length);
-        }
-        JsonNode opened = asAlice.call("ImportImage", region, request);
+        request.put("ImagehubUploadSizeBytes", disk.length);
+        JsonNode opened = call(asAlice, "ImportImage", region, request);
         String imageId = opened.path("ImageId").asText();
-        if (diskUrl == null) {
-            asAlice.put(opened.path("ImagehubUploadUrl").asText(), disk);
-        }
+        asAlice.upload(opened.path("ImagehubUploadUrl").asText(), disk);
         made.add("image " + IMAGE_NAME);
         awaitNormal(asAlice, region, "the import");
         return imageId;
     }
 
-    private void share(ApiClient asAlice, String region, String imageId, Member bob) throws IOException, InterruptedException {
-        JsonNode shares = asAlice.call("DescribeImageSharePermission", region, Map.of("ImageId", imageId))
+    private void share(SignedClient asAlice, String region, String imageId, Member bob) {
+        JsonNode shares = call(asAlice, "DescribeImageSharePermission", region, Map.of("ImageId", imageId))
                 .path("SharePermissionSet");
         for (JsonNode share : shares) {
             if (share.path("AccountId").asText().equals(bob.accountId())) {
                 return;
             }
         }
-        asAlice.call("ModifyImageSharePermission", region, Map.of("ImageId", imageId,
+        call(asAlice, "ModifyImageSharePermission", region, Map.of("ImageId", imageId,
                 "AccountIds", List.of(bob.accountId()), "Permission", "SHARE"));
         made.add("share with bob");
     }
 
     /** alice's copy in {@code copyRegion}, made with SyncImages if missing, once it is NORMAL. */
-    private String copy(ApiClient asAlice, String region, String imageId, String copyRegion)
+    private String copy(SignedClient asAlice, String region, String imageId, String copyRegion)
             throws IOException, InterruptedException {
         JsonNode copy = ownImageNamed(asAlice, copyRegion);
         if (copy == null) {
-            asAlice.call("SyncImages", region, Map.of("ImageIds", List.of(imageId), "DestinationRegions", List.of(copyRegion)));
+            call(asAlice, "SyncImages", region, Map.of("ImageIds", List.of(imageId), "DestinationRegions", List.of(copyRegion)));
             made.add("copy in " + copyRegion);
         }
         return awaitNormal(asAlice, copyRegion, "the copy to " + copyRegion);
     }
 
     /** The id of alice's demo image in {@code region} once it is NORMAL (imports and copies are durable jobs). */
-    private static String awaitNormal(ApiClient asAlice, String region, String what) throws IOException, InterruptedException {
+    private static String awaitNormal(SignedClient asAlice, String region, String what) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(JOB_WAIT);
         while (true) {
             JsonNode image = ownImageNamed(asAlice, region);
@@ -185,11 +178,16 @@ final class Demo {
         }
     }
 
-    private static JsonNode ownImageNamed(ApiClient api, String region) throws IOException, InterruptedException {
-        JsonNode images = api.call("DescribeImages", region, Map.of("Filters", List.of(
+    private static JsonNode ownImageNamed(SignedClient api, String region) {
+        JsonNode images = call(api, "DescribeImages", region, Map.of("Filters", List.of(
                 Map.of("Name", "image-name", "Values", List.of(IMAGE_NAME)),
                 Map.of("Name", "image-type", "Values", List.of("PRIVATE_IMAGE"))))).path("ImageSet");
         return images.isEmpty() ? null : images.get(0);
+    }
+
+    /** One signed call with a request given as a map (the demo's requests are small literals). */
+    private static JsonNode call(SignedClient client, String action, String region, Object request) {
+        return client.call(action, region, JSON.valueToTree(request));
     }
 
     /** A real if tiny raw disk: an MBR partition table with one Linux partition, filled with deterministic bytes. */
@@ -242,13 +240,16 @@ final class Demo {
     }
 
     /** Runs the demo against the node at {@code endpoint} and prints its report; 1 if it refused or failed. */
-    static int runAndReport(String endpoint, AdminClient admin, Path dataDir, boolean force, String diskUrl)
+    static int runAndReport(String endpoint, AdminClient admin, Path dataDir, boolean force)
             throws InterruptedException {
         try {
-            report(new Demo(endpoint, admin, dataDir, force, diskUrl).run(), endpoint, dataDir).forEach(System.out::println);
+            report(new Demo(endpoint, admin, dataDir, force).run(), endpoint, dataDir).forEach(System.out::println);
             System.out.flush();
             return 0;
-        } catch (Refused | IOException e) {
+        } catch (SignedClient.ApiError e) {
+            System.err.println("imagehub demo: [" + e.code() + "] " + e.getMessage());
+            return 1;
+        } catch (Refused | IOException | SignedClient.TransportError e) {
             System.err.println("imagehub demo: " + e.getMessage());
             return 1;
         }

@@ -14,6 +14,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Demo.runAndReport(admin.endpoint, admin.client(), admin.dataDir, force, null);
+        return Demo.runAndReport(admin.endpoint, admin.client(), admin.dataDir, force);
     }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Local files: {@code image import FILE} uploads and imports in one command, {@code image export} downloads. */
-@Command(name = "image", description = "Imports a local disk file as an image, or exports an image to a local file.",
+@Command(name = "image", description = {"Import a local disk file as an image, or export one to a file.",
+        "image import FILE --name NAME [--wait]; image export IMAGE_ID --to FILE."},
         subcommands = {ImageCommand.Import.class, ImageCommand.Export.class})
 public final class ImageCommand implements Runnable {
     @Spec

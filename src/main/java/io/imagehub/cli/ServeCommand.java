@@ -92,11 +92,6 @@ public final class ServeCommand implements Callable<Integer> {
         if (envToken != null && !envToken.isBlank()) {
             config.adminToken = envToken;
         }
-        // the demo's disk comes from a loopback source that only this node is told it may import
-        DemoDiskSource demoDisk = demo ? DemoDiskSource.start() : null;
-        if (demoDisk != null) {
-            config.importAllow.add(demoDisk.url());
-        }
         Imagehub node;
         try {
             node = Imagehub.start(config);
@@ -114,8 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (demo) {
             String endpoint = StartBanner.endpoint(config, node.port());
             int outcome = Demo.runAndReport(endpoint, new AdminClient(endpoint, node.adminToken(), config.dataDir),
-                    config.dataDir, force, demoDisk.url());
-            demoDisk.close();
+                    config.dataDir, force);
             if (outcome != 0) {
                 return 1; // the shutdown hook stops the node
             }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "wait", description = {"Waits until an image or instance reaches a state; fails at once (exit 4) "
-        + "on IMPORTFAILED, CREATEFAILED or LAUNCH_FAILED.",
+@Command(name = "wait", description = {"Wait for an image or instance state; fail fast if it fails.",
+        "Fails at once (exit 4) on IMPORTFAILED, CREATEFAILED or LAUNCH_FAILED.",
         "Waiters: image-available, image-deleted, instance-running, instance-stopped, instance-terminated."})
 public final class WaitCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "WAITER", description = "image-available, image-deleted, instance-running, "

@@ -151,6 +151,15 @@ public final class SignedClient {
         return response(send(request, HttpResponse.BodyHandlers.ofByteArray()).body());
     }
 
+    /** PUTs {@code bytes} to an upload URL (a path on this endpoint) and returns the answer's {@code Response}. */
+    public JsonNode upload(String path, byte[] bytes) {
+        HttpRequest request = HttpRequest.newBuilder(endpoint.resolve(path))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
+        return response(send(request, HttpResponse.BodyHandlers.ofByteArray()).body());
+    }
+
     /** A download's bytes, with the digest the service sent beside them. */
     public record Download(InputStream body, long sizeBytes, String sha256) {
     }
