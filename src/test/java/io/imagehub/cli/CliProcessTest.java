@@ -38,7 +38,10 @@ class CliProcessTest {
 
     private Process start(List<String> jvmOptions, String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1"));
+        // through perl (essential on Debian), which restores SIGINT's default before exec: a build started in the
+        // background by a non-interactive shell hands its children SIGINT ignored, and the JVM then never sees Ctrl-C
+        List<String> command = new ArrayList<>(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!",
+                java, "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.imagehub.Main"));
         command.addAll(List.of(args));
