@@ -110,7 +110,7 @@ public final class RequestAuthenticator {
     /**
      * The values an official SDK may have signed as {@code host} for the Host header it sent: the header itself
      * (every SDK but Node.js), and the header without its port (the Node.js SDK signs {@code URL.hostname}).
-     * Nothing else: docs/adr/0009-signed-host-forms.md.
+     * Nothing else: docs/adr/0013-signed-host-forms.md.
      */
     static List<String> signedHostForms(String hostHeader) {
         Matcher port = HOST_PORT.matcher(hostHeader);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The signed-host forms of ADR 0012: the Host header, and that header without its port; nothing else. */
+/** The signed-host forms of ADR 0013: the Host header, and that header without its port; nothing else. */
 class SignedHostFormsTest {
     @Test
     void aHostWithAPortMayBeSignedWithOrWithoutIt() {
