@@ -9,7 +9,6 @@ import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.OutboundUrlRefused;
 import io.imagehub.outbound.OutboundHttp;
 import io.imagehub.formats.UnsafeImageException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -67,7 +66,8 @@ public final class ImportJob implements JobHandler {
                 return;
             }
             ImageIngest.Ingested ingested;
-            try (InputStream body = new Bounded(response.body(), maxImageBytes)) {
+            try (InputStream body = new BoundedInputStream(response.body(), maxImageBytes,
+                    "the image file is larger than " + maxImageBytes + " bytes")) {
                 int[] shownPercent = {0};
                 ingested = ingest.ingest(body, storeOfImage.apply(job.imageId()), bytes -> {
                     control.progress("{\"bytes\":" + bytes + "}");
@@ -81,7 +81,7 @@ public final class ImportJob implements JobHandler {
             } catch (UnsafeImageException e) {
                 images.failData(job.imageId(), "the image file is refused: " + e.getMessage());
                 return;
-            } catch (TooLargeException e) {
+            } catch (BoundedInputStream.TooLongException e) {
                 images.failData(job.imageId(), e.getMessage());
                 return;
             } catch (IOException e) {
@@ -101,47 +101,5 @@ public final class ImportJob implements JobHandler {
     @Override
     public void giveUp(Job job, String error) {
         images.failData(job.imageId(), error);
-    }
-
-    private static final class TooLargeException extends IOException {
-        TooLargeException(long max) {
-            super("the image file is larger than " + max + " bytes");
-        }
-    }
-
-    /** Refuses to read past a bound, so that an endless response cannot fill the disk. */
-    private static final class Bounded extends FilterInputStream {
-        private final long max;
-        private long count;
-
-        Bounded(InputStream in, long max) {
-            super(in);
-            this.max = max;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n = super.read(buffer, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        private void add(long n) throws TooLargeException {
-            count += n;
-            if (count > max) {
-                throw new TooLargeException(max);
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ import io.imagehub.domain.ImageState;
 import io.imagehub.domain.Transactions;
 import io.imagehub.domain.TransferTokens;
 import io.imagehub.domain.TransferTokens.Direction;
+import io.imagehub.jobs.BoundedInputStream;
 import io.imagehub.jobs.ImageIngest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,8 @@ public final class ImageTransfers {
                     + "` is receiving its bytes already; send them again when that upload has ended.");
         }
         try {
-            ImageIngest.Ingested ingested = ingest.ingest(new Bounded(body, upload.sizeBytes()),
+            ImageIngest.Ingested ingested = ingest.ingest(new BoundedInputStream(body, upload.sizeBytes(),
+                    "the body is longer than the " + upload.sizeBytes() + " bytes announced"),
                     stores.forRegion(upload.region()), bytes -> { });
             Manifest manifest = ingested.manifest();
             if (manifest.size() != upload.sizeBytes()) {
@@ -101,34 +103,5 @@ public final class ImageTransfers {
         }
         return new Outgoing(imageId, manifest.sha256(), manifest.size(),
                 ChunkedImageReader.open(manifest, stores.forRegion(image.region())));
-    }
-
-    /** Refuses to read past the announced size, so that a longer body cannot fill the disk. */
-    private static final class Bounded extends java.io.FilterInputStream {
-        private final long max;
-        private long count;
-
-        Bounded(InputStream in, long max) {
-            super(in);
-            this.max = max;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && ++count > max) {
-                throw new IOException("the body is longer than the " + max + " bytes announced");
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int off, int len) throws IOException {
-            int n = super.read(buffer, off, len);
-            if (n > 0 && (count += n) > max) {
-                throw new IOException("the body is longer than the " + max + " bytes announced");
-            }
-            return n;
-        }
     }
 }
