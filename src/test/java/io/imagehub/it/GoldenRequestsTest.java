@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,25 +20,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class GoldenRequestsTest {
     private static final String GZ = "ap-guangzhou";
-    private static FileServer files;
+    private static NodeWithOneImage node;
     private static TestServer server;
     private static TestServer.Account alice;
     private static String imageId;
 
     @BeforeAll
     static void start() throws Exception {
-        files = new FileServer();
-        server = TestServer.importingFrom(files, c -> { });
-        alice = server.createAccount("alice");
-        byte[] disk = new byte[1024 * 1024];
-        new Random(7).nextBytes(disk);
-        imageId = Images.importReady(server.client(alice, GZ), files.put("golden.raw", disk), "golden");
+        node = NodeWithOneImage.start("golden", 7);
+        server = node.server();
+        alice = node.alice();
+        imageId = node.imageId();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        files.close();
+        node.close();
     }
 
     private static long now() {

@@ -22,7 +22,6 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -42,25 +41,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SdkOptionsTest {
     private static final String GZ = "ap-guangzhou";
-    private static FileServer files;
+    private static NodeWithOneImage node;
     private static TestServer server;
     private static TestServer.Account alice;
     private static String imageId;
 
     @BeforeAll
     static void start() throws Exception {
-        files = new FileServer();
-        server = TestServer.importingFrom(files, c -> { });
-        alice = server.createAccount("alice");
-        byte[] disk = new byte[1024 * 1024];
-        new Random(3).nextBytes(disk);
-        imageId = Images.importReady(server.client(alice, GZ), files.put("options.raw", disk), "options");
+        node = NodeWithOneImage.start("options", 3);
+        server = node.server();
+        alice = node.alice();
+        imageId = node.imageId();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        files.close();
+        node.close();
     }
 
     static Stream<Arguments> options() {
