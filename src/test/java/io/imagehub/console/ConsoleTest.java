@@ -263,6 +263,7 @@ class ConsoleTest {
             Page page = signIn(context, carol);
             String staleToken = page.locator("input[name=csrf]").first().inputValue();
             button(page, "Sign out").click();
+            assertThat(page.getByLabel("SecretId")).isVisible(); // the sign-in page, before any key is pressed
             // signing in again with the keyboard alone: Tab to each field, Enter submits
             page.keyboard().press("Tab");
             page.keyboard().type(carol.secretId());
