@@ -19,6 +19,8 @@ public final class ImageData {
     private static final int MAX_REASON_CHARS = 1024;
     /** The RequestId of audit events written by jobs. */
     private static final String JOB_REQUEST = "job";
+    /** The RequestId of the audit event written when an upload's bytes are in. */
+    private static final String UPLOAD_REQUEST = "upload";
     private final Transactions transactions;
     private final Clock clock;
     private final WebhookEvents events;
@@ -41,13 +43,19 @@ public final class ImageData {
 
     /** The image's bytes are complete and inspection found them to be a {@code diskFormat} disk of that size. */
     public void completeData(String imageId, Manifest manifest, String diskFormat, long virtualSizeBytes) {
-        String manifestJson = toJson(manifest);
-        finish(imageId, "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size() + " format="
-                + diskFormat + " virtual=" + virtualSizeBytes, uow -> {
-                    uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(),
-                            manifestJson);
-                    uow.images().recordDisk(imageId, diskFormat, virtualSizeBytes);
-                });
+        finish(imageId, "Success", diskDetail(manifest, diskFormat, virtualSizeBytes),
+                uow -> storeDisk(uow, imageId, manifest, diskFormat, virtualSizeBytes));
+    }
+
+    private static void storeDisk(Transactions.UnitOfWork uow, String imageId, Manifest manifest, String diskFormat,
+                                  long virtualSizeBytes) {
+        uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), toJson(manifest));
+        uow.images().recordDisk(imageId, diskFormat, virtualSizeBytes);
+    }
+
+    private static String diskDetail(Manifest manifest, String diskFormat, long virtualSizeBytes) {
+        return "sha256:" + manifest.sha256() + " bytes=" + manifest.size() + " format=" + diskFormat + " virtual="
+                + virtualSizeBytes;
     }
 
     /** An upload that may still receive its bytes: its job, and the size announced when it was opened. */
@@ -80,23 +88,20 @@ public final class ImageData {
     }
 
     /**
-     * The bytes of an upload are in: the image becomes NORMAL and its upload job is done, in one transaction;
-     * false (nothing changed) if the image is no longer IMPORTING (its upload expired, or it was deleted).
+     * The bytes of an upload are in: the image becomes NORMAL, its upload job is done and its owner is told, in one
+     * transaction; false (nothing changed) if the image is no longer IMPORTING (its upload expired, or it was
+     * deleted).
      */
     public boolean completeUpload(String imageId, long uploadJobId, Manifest manifest, String diskFormat,
                                   long virtualSizeBytes) {
-        String manifestJson = toJson(manifest);
         return transactions.run(uow -> {
             Image image = uow.images().findForUpdate(imageId).orElse(null);
             if (image == null || image.state() != ImageState.IMPORTING) {
                 return false;
             }
-            uow.images().completeData(imageId, ImageState.NORMAL, manifest.size(), manifest.sha256(), manifestJson);
-            uow.images().recordDisk(imageId, diskFormat, virtualSizeBytes);
+            storeDisk(uow, imageId, manifest, diskFormat, virtualSizeBytes);
             uow.jobs().finish(uploadJobId, "DONE", null, clock.instant());
-            uow.audit().append(new AuditEvent(0, clock.instant(), "upload", image.ownerId(), "ImageDataReady",
-                    imageId, List.of(), "Success", "sha256:" + manifest.sha256() + " bytes=" + manifest.size()
-                    + " format=" + diskFormat + " virtual=" + virtualSizeBytes));
+            announce(uow, image, UPLOAD_REQUEST, "Success", diskDetail(manifest, diskFormat, virtualSizeBytes));
             return true;
         });
     }
@@ -162,15 +167,21 @@ public final class ImageData {
                         Consumer<Transactions.UnitOfWork> change) {
         transactions.run(uow -> {
             Optional<Image> before = uow.images().find(imageId);
-            String owner = before.map(Image::ownerId).orElse(null);
             change.accept(uow);
-            uow.audit().append(new AuditEvent(0, clock.instant(), JOB_REQUEST, owner, "ImageDataReady", imageId,
-                    List.of(), outcome, detail));
-            before.flatMap(image -> finishedEvent(image.state(), "Success".equals(outcome))).ifPresent(type ->
-                    events.publish(uow, List.of(new WebhookEvents.Notice(type, owner, before.get(), List.of(),
-                            JOB_REQUEST, outcome + " " + detail))));
+            before.ifPresentOrElse(image -> announce(uow, image, JOB_REQUEST, outcome, detail),
+                    () -> uow.audit().append(new AuditEvent(0, clock.instant(), JOB_REQUEST, null, "ImageDataReady",
+                            imageId, List.of(), outcome, detail)));
             return null;
         });
+    }
+
+    /** The audit event and the owner's notice that the bytes of {@code image} (as it was before) are settled. */
+    private void announce(Transactions.UnitOfWork uow, Image image, String requestId, String outcome, String detail) {
+        uow.audit().append(new AuditEvent(0, clock.instant(), requestId, image.ownerId(), "ImageDataReady",
+                image.imageId(), List.of(), outcome, detail));
+        finishedEvent(image.state(), "Success".equals(outcome)).ifPresent(type -> events.publish(uow,
+                List.of(new WebhookEvents.Notice(type, image.ownerId(), image, List.of(), requestId,
+                        outcome + " " + detail))));
     }
 
     /** What the owner hears when the bytes of an image in {@code state} are complete (or given up on). */

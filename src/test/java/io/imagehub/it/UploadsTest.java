@@ -24,7 +24,7 @@ class UploadsTest {
     private static final int CHUNK = 4 * 1024 * 1024;
     private static final String GZ = "ap-guangzhou";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void anUploadedFileBecomesANormalImageWithTheFilesDigestAndDownloadsVerified() throws Exception {
@@ -48,7 +48,7 @@ class UploadsTest {
 
             JsonNode download = api.call("ImagehubDescribeImageDownload", GZ, "{\"ImageId\":\"" + imageId + "\"}");
             assertThat(download.get("ImagehubSha256").asText()).isEqualTo(digest);
-            HttpResponse<byte[]> bytes = http.send(HttpRequest.newBuilder(
+            HttpResponse<byte[]> bytes = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://" + server.endpoint() + download.get("DownloadUrl").asText())).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(bytes.headers().firstValue("X-Imagehub-Sha256")).hasValue(digest);
@@ -165,14 +165,14 @@ class UploadsTest {
                 .asText();
     }
 
-    private JsonNode put(TestServer server, String path, byte[] body) throws Exception {
-        return response(http.send(HttpRequest.newBuilder(URI.create("http://" + server.endpoint() + path))
+    static JsonNode put(TestServer server, String path, byte[] body) throws Exception {
+        return response(HTTP.send(HttpRequest.newBuilder(URI.create("http://" + server.endpoint() + path))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Sent chunked, without a Content-Length: the server learns the length only at the end. */
-    private JsonNode putStreamed(TestServer server, String path, byte[] body) throws Exception {
-        return response(http.send(HttpRequest.newBuilder(URI.create("http://" + server.endpoint() + path))
+    private static JsonNode putStreamed(TestServer server, String path, byte[] body) throws Exception {
+        return response(HTTP.send(HttpRequest.newBuilder(URI.create("http://" + server.endpoint() + path))
                 .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
                 HttpResponse.BodyHandlers.ofString()));
     }

@@ -154,6 +154,22 @@ class WebhookTest {
     }
 
     @Test
+    void anUploadThatCompletesTellsItsOwnerLikeAnImport() throws Exception {
+        TestServer.Account owner = server.createAccount("uploader-" + NAMES.incrementAndGet());
+        String secret = "upload-secret-0123456789";
+        register(owner, ownerEndpoint.baseUrl() + "uploaded", secret, "image.import.finished");
+        byte[] disk = FoundationTest.randomBytes(8192);
+        JsonNode opened = UploadsTest.openUpload(new RawClient(server, owner), "uploaded", disk.length);
+
+        UploadsTest.put(server, opened.path("ImagehubUploadUrl").asText(), disk);
+
+        WebhookReceiver.Request notice = ownerEndpoint.await("/uploaded", r -> !r.isEmpty()).get(0);
+        assertThat(signatureValid(notice, secret)).isTrue();
+        assertThat(body(notice).path("Type").asText()).isEqualTo("image.import.finished");
+        assertThat(body(notice).path("ImageId").asText()).isEqualTo(opened.path("ImageId").asText());
+    }
+
+    @Test
     void aDeliveryAnswered500IsRetriedWithTheSameEventIdUntilItIsTaken() throws Exception {
         TestServer.Account owner = server.createAccount("retried-" + NAMES.incrementAndGet());
         String secret = "retry-secret-0123456789";
