@@ -4,6 +4,7 @@ import static io.imagehub.domain.ErrorCodes.INTERNAL_ERROR;
 import static io.imagehub.domain.ErrorCodes.INVALID_ACTION;
 import static io.imagehub.domain.ErrorCodes.MISSING_PARAMETER;
 import static io.imagehub.domain.ErrorCodes.NO_SUCH_VERSION;
+import static io.imagehub.domain.ErrorCodes.REQUEST_LIMIT_EXCEEDED;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_PROTOCOL;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_REGION;
 
@@ -16,9 +17,11 @@ import io.imagehub.domain.AccountService.ResolvedKey;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
+import io.imagehub.limits.RequestLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -44,6 +47,7 @@ public final class ApiGateway {
     private final ActionRegistry actions;
     private final ServerConfig config;
     private final RequestMetrics metrics;
+    private final RequestLimiter limiter;
 
     /** The outcome: the envelope's bytes and its RequestId. */
     public record Reply(String requestId, byte[] body) {
@@ -61,6 +65,24 @@ public final class ApiGateway {
         this.actions = actions;
         this.config = config;
         this.metrics = new RequestMetrics(meters, actions);
+        this.limiter = limiter(config, actions, meters);
+    }
+
+    private static RequestLimiter limiter(ServerConfig config, ActionRegistry actions, MeterRegistry meters) {
+        checkRequestLimits(config, actions);
+        Map<String, RequestLimiter.Rate> rates = new LinkedHashMap<>();
+        config.actionRequestsPerSecond.forEach((action, rate) -> rates.put(action, new RequestLimiter.Rate(rate)));
+        return new RequestLimiter(new RequestLimiter.Rate(config.requestsPerSecond), rates, meters);
+    }
+
+    /** A rate for an action that does not exist is a typo: it stops the start rather than limit nothing. */
+    public static void checkRequestLimits(ServerConfig config, ActionRegistry actions) {
+        for (String action : config.actionRequestsPerSecond.keySet()) {
+            if (actions.find(action) == null) {
+                throw new IllegalArgumentException("--action-requests-per-second (actionRequestsPerSecond) names an "
+                        + "action that does not exist: " + action);
+            }
+        }
     }
 
     /** {@code body} is null when it was larger than the limit (it was not read whole). */
@@ -157,6 +179,12 @@ public final class ApiGateway {
             if (config.region(ctx.region()) == null) {
                 throw new ApiException(UNSUPPORTED_REGION, "The region `" + ctx.region() + "` is not supported.");
             }
+        }
+        RequestLimiter.Refusal throttled = limiter.acquire(ctx.accountId(), action.name());
+        if (throttled != null) {
+            throw new ApiException(REQUEST_LIMIT_EXCEEDED, "Your account may call " + action.name() + " at most "
+                    + throttled.rate() + " times per second; retry in " + (throttled.retryAfter().toMillis() + 1)
+                    + " ms.");
         }
         return call.flattened() != null
                 ? actions.invokeTree(action, ctx, FlattenedParams.tree(call.flattened()))

@@ -39,6 +39,8 @@ import io.imagehub.jobs.JobRunner;
 import io.imagehub.jobs.ShareExpiryJob;
 import io.imagehub.webhooks.WebhookDeliveryJob;
 import io.imagehub.jobs.SyncJob;
+import io.imagehub.limits.KeyLookupLimiter;
+import io.imagehub.limits.RequestLimiter;
 import io.imagehub.metrics.NodeMetrics;
 import io.imagehub.outbound.OutboundHttp;
 import io.imagehub.outbound.SystemHostResolver;
@@ -80,6 +82,7 @@ public final class Imagehub implements AutoCloseable {
         OutboundUrlPolicy importUrls = new OutboundUrlPolicy("--import-allow", config.importAllow,
                 config.outboundAllowAddresses, hostResolver);
         Tls tls = tls(config); // before anything opens: a bad certificate or key stops the start here
+        ApiGateway.checkRequestLimits(config, ActionRegistry.catalogue());
         Files.createDirectories(config.dataDir);
         this.adminToken = adminToken(config);
         this.metrics = new NodeMetrics();
@@ -92,7 +95,8 @@ public final class Imagehub implements AutoCloseable {
         readiness.probeStores();
 
         SecretCipher cipher = SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile());
-        AccountService accounts = new AccountService(transactions, cipher, clock);
+        AccountService accounts = new AccountService(transactions, cipher, clock,
+                new KeyLookupLimiter(new RequestLimiter.Rate(config.keyLookupsPerSecond), metrics.registry()));
         TransferTokens transferTokens = new TransferTokens(cipher.derivedKey("transfer URLs"), clock);
         WebhookEvents events = new WebhookEvents(clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,

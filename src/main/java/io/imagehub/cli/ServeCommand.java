@@ -5,6 +5,7 @@ import io.imagehub.config.ServerConfig;
 import io.imagehub.logging.Logging;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,6 +32,12 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shareExpiryMaxDays;
     @Option(names = "--listing-cache-mib", description = "Memory for cached DescribeImages answers (default 32; 0 = off).")
     Integer listingCacheMib;
+    @Option(names = "--requests-per-second", description = "Calls of one action per account per second on this node (default 2000; 0 = no limit).")
+    Double requestsPerSecond;
+    @Option(names = "--action-requests-per-second", description = "ACTION=RATE: that action's own rate, e.g. DescribeImages=40 (repeatable).")
+    Map<String, Double> actionRequestsPerSecond;
+    @Option(names = "--key-lookups-per-second", description = "Uncached SecretIds this node looks up per second (default 500; 0 = no bound).")
+    Double keyLookupsPerSecond;
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key).")
     Path tlsCert;
     @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
@@ -72,6 +79,15 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (listingCacheMib != null) {
             config.listingCacheMib = listingCacheMib;
+        }
+        if (requestsPerSecond != null) {
+            config.requestsPerSecond = requestsPerSecond;
+        }
+        if (actionRequestsPerSecond != null) {
+            config.actionRequestsPerSecond.putAll(actionRequestsPerSecond);
+        }
+        if (keyLookupsPerSecond != null) {
+            config.keyLookupsPerSecond = keyLookupsPerSecond;
         }
         if (tlsCert != null) {
             config.tlsCert = tlsCert;

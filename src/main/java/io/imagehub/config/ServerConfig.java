@@ -54,6 +54,15 @@ public class ServerConfig {
     /** Memory for encoded DescribeImages answers (docs/adr/0008-listing-cache.md); 0 turns the cache off. */
     public int listingCacheMib = 32;
     public boolean acceptUnsignedPayload = true;
+    /**
+     * Calls per second one account may make of one action on one node (docs/adr/0015-request-limits.md); more are
+     * refused with RequestLimitExceeded. 0 means no limit.
+     */
+    public double requestsPerSecond = 2000;
+    /** Rates that replace {@link #requestsPerSecond} for the actions named, e.g. {"DescribeImages": 40}. */
+    public Map<String, Double> actionRequestsPerSecond = new LinkedHashMap<>();
+    /** Uncached SecretIds a node may look up per second: the bound on floods of made-up keys; 0 = no bound. */
+    public double keyLookupsPerSecond = 500;
     /** An import whose download delivers nothing for this long fails. */
     public long importReadTimeoutSeconds = 60;
     /** Imported disks declaring a larger virtual size are refused (formats/DiskInspection); default 2 TiB. */

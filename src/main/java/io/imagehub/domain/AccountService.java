@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /** Accounts and their keys: issuing credentials, and resolving a SecretId to its account and secret. */
 public final class AccountService {
@@ -22,11 +23,17 @@ public final class AccountService {
     private final Clock clock;
     // keys are immutable once issued; caching the decrypted secret keeps AES and the database off the hot path
     private final Map<String, ResolvedKey> keyCache = new ConcurrentHashMap<>();
+    private final BooleanSupplier mayLookUpKey;
 
-    public AccountService(Transactions transactions, SecretCipher cipher, Clock clock) {
+    /**
+     * {@code mayLookUpKey} says whether a SecretId that is not cached may be looked up in the database now: the
+     * bound on floods of made-up keys (docs/adr/0015-request-limits.md).
+     */
+    public AccountService(Transactions transactions, SecretCipher cipher, Clock clock, BooleanSupplier mayLookUpKey) {
         this.transactions = transactions;
         this.cipher = cipher;
         this.clock = clock;
+        this.mayLookUpKey = mayLookUpKey;
     }
 
     /** Creates {@code name}, or {@code name-1..name-count} when count > 1, each with one key pair. */
@@ -66,6 +73,10 @@ public final class AccountService {
         ResolvedKey cached = keyCache.get(secretId);
         if (cached != null) {
             return Optional.of(cached);
+        }
+        if (!mayLookUpKey.getAsBoolean()) {
+            throw new ApiException(ErrorCodes.REQUEST_LIMIT_EXCEEDED, "The service is receiving too many requests "
+                    + "signed with keys it has not seen recently; retry in a second.");
         }
         Optional<ResolvedKey> found = transactions.run(uow -> uow.accounts().findKey(secretId))
                 .map(k -> new ResolvedKey(k.accountId(), cipher.decrypt(k.secretId(), k.secretKeyEncrypted())));

@@ -23,6 +23,10 @@ public final class ErrorCodes {
     public static final String UNSUPPORTED_OPERATION = "UnsupportedOperation";
     public static final String REQUEST_SIZE_LIMIT_EXCEEDED = "RequestSizeLimitExceeded";
     public static final String LIMIT_EXCEEDED = "LimitExceeded";
+    /** Throttling (spec 1.10 step 6): too many calls per second (docs/adr/0015-request-limits.md). */
+    public static final String REQUEST_LIMIT_EXCEEDED = "RequestLimitExceeded";
+    /** ExportImages: the account has as many exports under way as it may (spec 3.4). */
+    public static final String EXPORT_TASK_LIMIT_EXCEEDED = "LimitExceeded.ExportImageTaskLimitExceeded";
     public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
 
     public static final String INVALID_FILTER = "InvalidFilter";

@@ -26,4 +26,19 @@ class ServeCommandTest {
         assertThat(err.toString()).isEqualTo("imagehub serve: --import-allow entry `http://files.internal/?v=1`: "
                 + "an entry may not have a query (`?...`)" + System.lineSeparator());
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRequestLimitForAnActionThatDoesNotExistStopsServe(@TempDir Path dataDir) {
+        CommandLine imagehub = new CommandLine(new Main());
+        StringWriter err = new StringWriter();
+        imagehub.setErr(new PrintWriter(err, true));
+
+        int exit = imagehub.execute("serve", "--port", "0", "--data-dir", dataDir.toString(),
+                "--action-requests-per-second", "DescribeImages=40", "--action-requests-per-second", "DescribeImage=40");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("imagehub serve: --action-requests-per-second (actionRequestsPerSecond) "
+                + "names an action that does not exist: DescribeImage" + System.lineSeparator());
+    }
 }

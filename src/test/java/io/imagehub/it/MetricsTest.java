@@ -23,7 +23,7 @@ class MetricsTest {
     @BeforeAll
     static void start() throws Exception {
         files = new FileServer();
-        server = TestServer.importingFrom(files, c -> { });
+        server = TestServer.importingFrom(files, c -> c.actionRequestsPerSecond.put("DescribeImageQuota", 0.01));
         alice = server.createAccount("alice");
         CvmClient client = server.client(alice, GZ);
         image = Images.importReady(client, files.put("disk.raw", new byte[3 << 20]), "metered");
@@ -31,6 +31,8 @@ class MetricsTest {
         RawClient raw = new RawClient(server, alice);
         raw.call("DescribeImages", GZ, "null");
         raw.call("LaunchRockets" + System.nanoTime(), GZ, "{}");
+        raw.call("DescribeImageQuota", GZ, "{}");
+        raw.call("DescribeImageQuota", GZ, "{}"); // over its limit of one call per 100 s
     }
 
     @AfterAll
@@ -48,6 +50,17 @@ class MetricsTest {
                 .contains("imagehub_requests_seconds_count{action=\"unknown\",outcome=\"InvalidAction\"}")
                 .contains("imagehub_requests_seconds_bucket{action=\"ImportImage\",outcome=\"Success\",le=")
                 .doesNotContain("LaunchRockets");
+    }
+
+    @Test
+    void throttledRequestsAreCountedByLimitAndAmongTheRequests() throws Exception {
+        String metrics = get("/metrics").body();
+        assertThat(metrics)
+                .containsPattern("imagehub_requests_throttled_total\\{limit=\"account_action\"} 1\\.0")
+                .containsPattern("imagehub_requests_throttled_total\\{limit=\"key_lookup\"} 0\\.0")
+                .containsPattern("imagehub_requests_seconds_count\\{action=\"DescribeImageQuota\",outcome=\"Success\"} 1")
+                .containsPattern("imagehub_requests_seconds_count\\{action=\"DescribeImageQuota\","
+                        + "outcome=\"RequestLimitExceeded\"} 1");
     }
 
     @Test

@@ -88,7 +88,7 @@ final class NodeFixture implements AutoCloseable {
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize);
         this.transactions = new JdbcTransactions(database);
         this.accounts = new AccountService(transactions, SecretCipher.fromEnvOrFile(config.effectiveMasterKeyFile()),
-                clock);
+                clock, () -> true);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
                 Duration.ofDays(config.shareExpiryMaxDays), Duration.ofSeconds(config.shareExpiryNoticeSeconds),
                 new WebhookEvents(clock));
