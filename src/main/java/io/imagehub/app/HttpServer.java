@@ -16,6 +16,7 @@ import io.imagehub.api.RequestAuthenticator.SignedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -30,9 +31,10 @@ public final class HttpServer implements AutoCloseable {
     private final WebServer server;
     private final int maxRequestBytes;
 
-    /** {@code tls} null: plain HTTP. */
+    /** {@code tls} null: plain HTTP; {@code shutdownGrace}: how long requests in flight may take once it stops. */
     public HttpServer(String host, int port, Tls tls, int maxRequestBytes, ApiGateway gateway, AdminApi admin,
-                      HttpService console, TransferRoutes transfers, BooleanSupplier ready, Supplier<String> metrics) {
+                      HttpService console, TransferRoutes transfers, BooleanSupplier ready, Supplier<String> metrics,
+                      Duration shutdownGrace) {
         this.maxRequestBytes = maxRequestBytes;
         HttpRouting.Builder routing = HttpRouting.builder()
                 .get("/healthz", (req, res) -> res.send("ok"))
@@ -40,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
                     if (ready.getAsBoolean()) {
                         res.send("ready");
                     } else {
-                        res.status(Status.SERVICE_UNAVAILABLE_503).send("starting");
+                        res.status(Status.SERVICE_UNAVAILABLE_503).send("not ready");
                     }
                 })
                 // Prometheus text format; no account or image ids (docs/operations.md: keep it off the public LB)
@@ -61,6 +63,8 @@ public final class HttpServer implements AutoCloseable {
         this.server = builder
                 .host(host)
                 .port(port)
+                // Helidon's default (0.5 s) would cut off a long upload or download in flight at SIGTERM
+                .shutdownGracePeriod(shutdownGrace)
                 // without TCP_NODELAY a response written in two segments waits for the client's delayed ACK (~40 ms)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)

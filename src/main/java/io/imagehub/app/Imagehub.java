@@ -75,6 +75,7 @@ public final class Imagehub implements AutoCloseable {
     private final ActionRegistry actions;
     private final String adminToken;
     private final NodeMetrics metrics;
+    private final Duration drain;
     private volatile boolean ready;
 
     private Imagehub(ServerConfig config, HostResolver hostResolver) throws IOException {
@@ -149,7 +150,9 @@ public final class Imagehub implements AutoCloseable {
                 new Console(gateway, new ConsoleSessions(database, cipher, clock,
                         Duration.ofMinutes(config.consoleIdleMinutes))),
                 new TransferRoutes(new ImageTransfers(transferTokens, imageData, transactions, ingest,
-                        dataPlane.stores)), () -> ready && readiness.check(), metrics::scrape);
+                        dataPlane.stores)), () -> ready && readiness.check(), metrics::scrape,
+                Duration.ofSeconds(config.shutdownGraceSeconds));
+        this.drain = Duration.ofSeconds(config.drainSeconds);
         PublicImages.seed(transactions, config.regions, dataPlane.stores::forRegion);
         jobs.start(config.jobWorkers);
         ready = true;
@@ -217,6 +220,14 @@ public final class Imagehub implements AutoCloseable {
         return Files.readString(file).trim();
     }
 
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void closeQuietly(AutoCloseable resource) {
         try {
             resource.close();
@@ -225,10 +236,17 @@ public final class Imagehub implements AutoCloseable {
         }
     }
 
-    /** Stops taking requests (in-flight ones finish), then stops the job workers (their jobs stay resumable). */
+    /**
+     * Leaves the cluster in the order a load balancer needs: {@code /readyz} turns 503 and the running jobs are handed
+     * back to the queue at once (other nodes take them over without waiting for a lease to run out); requests are
+     * still answered for the drain time, so that the balancer sees 503 before the port closes; then the node stops
+     * listening, lets requests in flight finish, and closes the database.
+     */
     @Override
     public void close() {
         ready = false;
+        jobs.handOver();
+        sleepQuietly(drain);
         http.close();
         jobs.close();
         closeQuietly(dataPlane);

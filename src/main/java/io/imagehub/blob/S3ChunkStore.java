@@ -74,7 +74,7 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
     }
 
     /** The client settings of {@link #connect}, less the HTTP client (tests wrap it to inject faults). */
-    static S3ClientBuilder clientBuilder(URI endpoint, String region, String accessKey, String secretKey) {
+    public static S3ClientBuilder clientBuilder(URI endpoint, String region, String accessKey, String secretKey) {
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(region))

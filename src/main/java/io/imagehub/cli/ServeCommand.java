@@ -48,6 +48,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> webhookAllow;
     @Option(names = "--outbound-allow-address", description = "Non-public address range (CIDR) that allowed host names may resolve to (repeatable).")
     List<String> outboundAllowAddresses;
+    @Option(names = "--drain-seconds", description = "On SIGTERM: seconds to go on answering while /readyz says 503 (default 0).")
+    Long drainSeconds;
     @Option(names = "--log-format", description = "text (default) or json: one JSON object per log line, a request's lines with its RequestId.")
     String logFormat;
 
@@ -94,6 +96,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (tlsKey != null) {
             config.tlsKey = tlsKey;
+        }
+        if (drainSeconds != null) {
+            config.drainSeconds = drainSeconds;
         }
         if (importAllow != null) {
             config.importAllow.addAll(importAllow);

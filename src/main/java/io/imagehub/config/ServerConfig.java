@@ -75,6 +75,13 @@ public class ServerConfig {
     public int jobWorkers = 2;
     /** How long a claimed job is ours before another node may take it over. */
     public long jobLeaseSeconds = 30;
+    /**
+     * On SIGTERM, how long the node keeps answering while {@code /readyz} says 503, so that a load balancer sees it
+     * leave before it stops listening (docs/operations.md, "Three nodes"); its jobs are handed over at once.
+     */
+    public long drainSeconds = 0;
+    /** Once it stops listening, how long requests still in flight may take to finish. */
+    public long shutdownGraceSeconds = 30;
     /** Blob stores by name; several regions may share one. See {@link #regionStore}. */
     public Map<String, StoreConfig> stores = new LinkedHashMap<>();
     /** Region -> name of its store in {@link #stores}; a region not named here uses {@code <dataDir>/blobs}. */

@@ -21,6 +21,9 @@ public interface JobRepository {
 
     void finish(long jobId, String state, String lastError, Instant now);
 
+    /** Queues again every job {@code owner} still holds (a node handing its work over as it stops); returns how many. */
+    int release(String owner, String reason, Instant now);
+
     /** Jobs of {@code kind} still queued or running for images the account owns. */
     int countPending(String kind, String ownerId);
 

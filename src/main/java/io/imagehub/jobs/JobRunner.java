@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner implements AutoCloseable {
     static final int MAX_ATTEMPTS = 3;
+    /** The last_error of a job a stopping node queued again. */
+    public static final String HANDED_OVER = "node shut down";
+    /** How long a stopping node waits for its workers to reach a progress report and hand their jobs over. */
+    private static final Duration HAND_OVER_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(250);
 
@@ -27,10 +31,12 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, JobHandler> handlers;
     private final Clock clock;
     private final Duration lease;
-    private final String nodeId = "node-" + UUID.randomUUID();
+    /** The lease owner: the process id and host first, so that an operator (or a test) sees which node runs what. */
+    private final String nodeId = leaseOwner();
     private final List<Thread> workers = new ArrayList<>();
     private final Object wakeUp = new Object();
     private volatile boolean running;
+    private volatile boolean handedOver;
 
     public JobRunner(Transactions transactions, Map<String, JobHandler> handlers, Clock clock, Duration lease) {
         this.transactions = transactions;
@@ -93,7 +99,7 @@ public final class JobRunner implements AutoCloseable {
             LOG.warn("job {} was taken over by another node; abandoning it here", job.jobId());
         } catch (Exception e) {
             if (!running) {
-                finish(job, "QUEUED", "node shut down"); // resumes on the next node (or start) at once
+                finish(job, "QUEUED", HANDED_OVER); // resumes on the next node (or start) at once
                 return;
             }
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -153,20 +159,48 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Stops claiming. Running jobs stop at their next progress report and are queued again, so they resume at once
-     * on another node or on the next start. Workers are not interrupted: an interrupt inside a database write could
-     * close the embedded database's files.
+     * Stops claiming and hands the running jobs back to the queue, so that other nodes take them over at once rather
+     * than when the lease runs out: each stops at its next progress report and is queued again; a job that reports
+     * nothing within {@link #HAND_OVER_WAIT} (a stalled download) is queued again in the database all the same, and
+     * its worker, should it wake, finds the job no longer its own. Workers are not interrupted: an interrupt inside a
+     * database write could close the embedded database's files.
      */
-    @Override
-    public void close() {
+    public synchronized void handOver() {
+        if (handedOver) {
+            return;
+        }
         running = false;
         nudge();
+        Instant deadline = clock.instant().plus(HAND_OVER_WAIT);
         for (Thread worker : workers) {
             try {
-                worker.join(Duration.ofSeconds(5));
+                worker.join(Duration.between(clock.instant(), deadline).plusMillis(1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        int released = transactions.run(uow -> uow.jobs().release(nodeId, HANDED_OVER, clock.instant()));
+        if (released > 0) {
+            LOG.warn("{} job(s) made no progress within {}; queued them again for other nodes", released, HAND_OVER_WAIT);
+        }
+        handedOver = true;
+    }
+
+    /** {@link #handOver()}, if it has not happened yet. */
+    @Override
+    public void close() {
+        handOver();
+    }
+
+    private static String leaseOwner() {
+        String host;
+        try { // not InetAddress.getLocalHost(): that resolves the name, which can hang on a badly set-up host
+            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        String owner = ProcessHandle.current().pid() + "@" + host;
+        // lease_owner holds 64 characters; the random part keeps two runners of one process apart
+        return owner.substring(0, Math.min(owner.length(), 50)) + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

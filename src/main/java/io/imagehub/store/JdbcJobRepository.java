@@ -49,6 +49,12 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     @Override
+    public int release(String owner, String reason, Instant now) {
+        return sql.update("UPDATE jobs SET state = 'QUEUED', last_error = ?, lease_owner = NULL, lease_until = NULL, "
+                + "updated_at = ? WHERE lease_owner = ? AND state = 'RUNNING'", reason, now, owner);
+    }
+
+    @Override
     public int countPending(String kind, String ownerId) {
         return sql.queryOne("SELECT COUNT(*) FROM jobs j JOIN images i ON i.image_id = j.image_id "
                 + "WHERE j.kind = ? AND j.state IN ('QUEUED', 'RUNNING') AND i.owner_id = ?",

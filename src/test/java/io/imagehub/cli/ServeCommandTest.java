@@ -41,4 +41,18 @@ class ServeCommandTest {
         assertThat(err.toString()).isEqualTo("imagehub serve: --action-requests-per-second (actionRequestsPerSecond) "
                 + "names an action that does not exist: DescribeImage" + System.lineSeparator());
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anS3StoreWithoutItsBucketIsAUsageError(@TempDir Path dataDir) {
+        CommandLine imagehub = new CommandLine(new Main());
+        StringWriter err = new StringWriter();
+        imagehub.setErr(new PrintWriter(err, true));
+
+        int exit = imagehub.execute("serve", "--port", "0", "--data-dir", dataDir.toString(),
+                "--store", "s3", "--s3-endpoint", "http://127.0.0.1:1");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("--store s3 needs --s3-endpoint and --s3-bucket" + System.lineSeparator());
+    }
 }

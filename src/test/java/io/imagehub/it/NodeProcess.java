@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("imagehub listening on http://([0-9.]+:[0-9]+)");
+    /** The JVM options of a test node: small heap, quick start (C1 only). */
+    public static final List<String> TEST_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
 
     private final Process process;
     private final String endpoint;
@@ -33,10 +35,17 @@ public final class NodeProcess implements AutoCloseable {
      * environment, and waits (at most 60 s) for the line that announces its port.
      */
     public NodeProcess(Path dataDir, Map<String, String> env, List<String> serveArgs) throws IOException {
+        this(dataDir, env, serveArgs, TEST_JVM);
+    }
+
+    /** As {@link #NodeProcess(Path, Map, List)}, on a JVM started with {@code jvmOptions}. */
+    public NodeProcess(Path dataDir, Map<String, String> env, List<String> serveArgs, List<String> jvmOptions)
+            throws IOException {
         Files.createDirectories(dataDir);
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.imagehub.Main",
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.imagehub.Main",
                 "serve", "--port", "0", "--data-dir", dataDir.toString()));
         command.addAll(serveArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(
@@ -75,6 +84,25 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             announced.completeExceptionally(e);
         }
+    }
+
+    /** The operating system's id of the node's process (a job's lease owner starts with it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, without waiting: the node drains (see {@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits at most {@code timeout} for the process to end; its exit code, or -1 if it still runs. */
+    public int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGKILL: no shutdown hook runs; its jobs stay RUNNING under a lease that must run out. */
