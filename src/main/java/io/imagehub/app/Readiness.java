@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Readiness {
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
-    private static final byte[] PROBE = "imagehub readiness probe\n".getBytes(StandardCharsets.UTF_8);
-    private static final String PROBE_SHA256 = Tc3Signer.sha256Hex(PROBE);
+    /** Unique to this node: nodes starting together on one store must not delete each other's probe mid-way. */
+    private final byte[] probe = ("imagehub readiness probe " + UUID.randomUUID() + "\n").getBytes(StandardCharsets.UTF_8);
+    private final String probeSha256 = Tc3Signer.sha256Hex(probe);
     private static final int DATABASE_TIMEOUT_SECONDS = 2;
 
     private final Database database;
@@ -34,11 +36,11 @@ final class Readiness {
     /** Writes, reads back and deletes a probe chunk in every store; throws if any store cannot. */
     void probeStores() throws IOException {
         for (ChunkStore store : stores.distinct()) {
-            store.put(PROBE_SHA256, PROBE, PROBE.length);
-            if (!Arrays.equals(store.get(PROBE_SHA256), PROBE)) {
+            store.put(probeSha256, probe, probe.length);
+            if (!Arrays.equals(store.get(probeSha256), probe)) {
                 throw new IOException("the chunk store " + store + " did not return the probe it stored");
             }
-            store.delete(PROBE_SHA256);
+            store.delete(probeSha256);
         }
     }
 
@@ -55,7 +57,7 @@ final class Readiness {
         }
         for (ChunkStore store : stores.distinct()) {
             try {
-                store.contains(PROBE_SHA256);
+                store.contains(probeSha256);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("not ready: the chunk store {} does not answer: {}", store, e.getMessage());
                 return false;
