@@ -22,6 +22,7 @@ import io.imagehub.domain.HostResolver;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.ImageService;
 import io.imagehub.domain.ImportService;
+import io.imagehub.domain.InFlightLimits;
 import io.imagehub.domain.InstanceService;
 import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
@@ -101,7 +102,9 @@ public final class Imagehub implements AutoCloseable {
         TransferTokens transferTokens = new TransferTokens(cipher.derivedKey("transfer URLs"), clock);
         WebhookEvents events = new WebhookEvents(clock);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
-                Duration.ofDays(config.shareExpiryMaxDays), Duration.ofSeconds(config.shareExpiryNoticeSeconds), events);
+                Duration.ofDays(config.shareExpiryMaxDays), Duration.ofSeconds(config.shareExpiryNoticeSeconds), events,
+                new InFlightLimits(config.maxImportsPerAccount, config.maxUploadsPerAccount, config.maxSyncsPerAccount,
+                        config.maxExportsPerAccount));
         ImageData imageData = new ImageData(transactions, clock, events);
         OutboundUrlPolicy webhookUrls = new OutboundUrlPolicy("--webhook-allow", config.webhookAllow,
                 config.outboundAllowAddresses, hostResolver);
@@ -128,7 +131,7 @@ public final class Imagehub implements AutoCloseable {
                                 new OutboundHttp(webhookTimeout, webhookTimeout))),
                 clock, Duration.ofSeconds(config.jobLeaseSeconds));
         ImportService imports = new ImportService(images, importUrls, new ImportService.Uploads(MAX_IMAGE_BYTES,
-                Duration.ofSeconds(config.uploadExpirySeconds), config.maxUploadsPerAccount, transferTokens),
+                Duration.ofSeconds(config.uploadExpirySeconds), transferTokens),
                 clock, jobs::nudge);
 
         ActionRegistry registry = new ActionRegistry();

@@ -38,6 +38,14 @@ public final class ServeCommand implements Callable<Integer> {
     Map<String, Double> actionRequestsPerSecond;
     @Option(names = "--key-lookups-per-second", description = "Uncached SecretIds this node looks up per second (default 500; 0 = no bound).")
     Double keyLookupsPerSecond;
+    @Option(names = "--max-imports-per-account", description = "ImportImage downloads one account may have under way (default 500; 0 = no bound).")
+    Integer maxImportsPerAccount;
+    @Option(names = "--max-uploads-per-account", description = "Uploads one account may hold open (default 4; 0 = no bound).")
+    Integer maxUploadsPerAccount;
+    @Option(names = "--max-syncs-per-account", description = "SyncImages destinations one account may have being filled (default 500; 0 = no bound).")
+    Integer maxSyncsPerAccount;
+    @Option(names = "--max-exports-per-account", description = "ExportImages tasks one account may have under way (default 50; 0 = no bound).")
+    Integer maxExportsPerAccount;
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (with --tls-key).")
     Path tlsCert;
     @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
@@ -90,6 +98,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (keyLookupsPerSecond != null) {
             config.keyLookupsPerSecond = keyLookupsPerSecond;
+        }
+        if (maxImportsPerAccount != null) {
+            config.maxImportsPerAccount = maxImportsPerAccount;
+        }
+        if (maxUploadsPerAccount != null) {
+            config.maxUploadsPerAccount = maxUploadsPerAccount;
+        }
+        if (maxSyncsPerAccount != null) {
+            config.maxSyncsPerAccount = maxSyncsPerAccount;
+        }
+        if (maxExportsPerAccount != null) {
+            config.maxExportsPerAccount = maxExportsPerAccount;
         }
         if (tlsCert != null) {
             config.tlsCert = tlsCert;

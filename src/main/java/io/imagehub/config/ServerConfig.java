@@ -69,8 +69,14 @@ public class ServerConfig {
     public long maxVirtualSizeBytes = 2L << 40;
     /** An upload (ImportImage with ImagehubUploadSizeBytes) not completed within this fails (docs/adr/0012-uploads.md). */
     public long uploadExpirySeconds = 24 * 3600;
-    /** Uploads one account may hold open at once. */
+    /** Uploads one account may hold open at once (docs/adr/0015-request-limits.md: counted across all nodes). */
     public int maxUploadsPerAccount = 4;
+    /** ImportImage downloads (queued or running) one account may have at once; 0 = no bound. */
+    public int maxImportsPerAccount = 500;
+    /** SyncImages destinations being filled that one account may have at once; 0 = no bound. */
+    public int maxSyncsPerAccount = 500;
+    /** ExportImages tasks (queued or running) one account may have at once; 0 = no bound. */
+    public int maxExportsPerAccount = 50;
     /** Workers that run durable jobs (imports, copies) on this node. */
     public int jobWorkers = 2;
     /** How long a claimed job is ours before another node may take it over. */

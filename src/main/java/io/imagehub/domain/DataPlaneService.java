@@ -99,6 +99,7 @@ public final class DataPlaneService {
                 images.requireQuotaRoom(uow, ctx.accountId(), region, 1);
                 ImageService.requireNameFree(uow, ctx.accountId(), region, copyName, null);
             }
+            images.requireInFlightRoom(uow, ctx.accountId(), JOB_SYNC, targets.size());
             List<Image> copies = new ArrayList<>();
             if (dryRun) {
                 return copies;
@@ -145,10 +146,14 @@ public final class DataPlaneService {
                         image.diskFormat(), image.diskBytes(), format));
             }
             List<String> paths = files.stream().map(ExportFile::path).toList();
+            uow.accounts().lock(ctx.accountId());
+            images.requireInFlightRoom(uow, ctx.accountId(), JOB_EXPORT, 1);
             if (dryRun) {
                 return new ExportTask(0, List.of());
             }
-            long taskId = uow.jobs().enqueue(JOB_EXPORT, null, json(new ExportPayload(bucket, files)), clock.instant());
+            // filed under its first image, which the caller owns: that is how its exports under way are counted
+            long taskId = uow.jobs().enqueue(JOB_EXPORT, ids.get(0), json(new ExportPayload(bucket, files)),
+                    clock.instant());
             return new ExportTask(taskId, paths);
         }, "to " + bucket + " " + String.join(",", ids), dryRun);
         if (!dryRun) {

@@ -49,10 +49,12 @@ public final class ImageService {
     private final Duration shareExpiryHorizon;
     private final Duration shareExpiryNotice;
     private final WebhookEvents events;
+    private final InFlightLimits inFlight;
 
     /** {@code shareExpiryNotice}: how long before a share's expiry its recipient is told (webhook event). */
     public ImageService(Transactions transactions, Clock clock, int shareLimit, int imageQuota,
-                        Duration shareExpiryHorizon, Duration shareExpiryNotice, WebhookEvents events) {
+                        Duration shareExpiryHorizon, Duration shareExpiryNotice, WebhookEvents events,
+                        InFlightLimits inFlight) {
         this.transactions = transactions;
         this.clock = clock;
         this.shareLimit = shareLimit;
@@ -60,6 +62,7 @@ public final class ImageService {
         this.shareExpiryHorizon = shareExpiryHorizon;
         this.shareExpiryNotice = shareExpiryNotice;
         this.events = events;
+        this.inFlight = inFlight;
     }
 
     public int imageQuota() {
@@ -88,6 +91,7 @@ public final class ImageService {
             uow.accounts().lock(ctx.accountId());
             requireQuotaRoom(uow, ctx.accountId(), ctx.region(), 1);
             requireNameFree(uow, ctx.accountId(), ctx.region(), draft.name(), null);
+            requireInFlightRoom(uow, ctx.accountId(), JOB_IMPORT, 1);
             if (dryRun) {
                 return draft;
             }
@@ -102,17 +106,12 @@ public final class ImageService {
      * is due when the upload expires (it then fails an image still IMPORTING); while it is queued it holds back
      * garbage collection of the chunks the upload writes (docs/adr/0005, 0012).
      */
-    public Image startUpload(CallContext ctx, Image draft, long sizeBytes, Instant expiresAt, int maxOpenUploads,
-                             boolean dryRun) {
+    public Image startUpload(CallContext ctx, Image draft, long sizeBytes, Instant expiresAt, boolean dryRun) {
         return audited(ctx, "ImportImage", null, List.of(), uow -> {
             uow.accounts().lock(ctx.accountId());
             requireQuotaRoom(uow, ctx.accountId(), ctx.region(), 1);
             requireNameFree(uow, ctx.accountId(), ctx.region(), draft.name(), null);
-            int open = uow.jobs().countPending(JOB_UPLOAD, ctx.accountId());
-            if (open >= maxOpenUploads) {
-                throw new ApiException(ErrorCodes.LIMIT_EXCEEDED, "Your account has " + open
-                        + " uploads under way; at most " + maxOpenUploads + " are allowed at once.");
-            }
+            requireInFlightRoom(uow, ctx.accountId(), JOB_UPLOAD, 1);
             if (dryRun) {
                 return draft;
             }
@@ -368,6 +367,22 @@ public final class ImageService {
         if (used + more > imageQuota) {
             throw new ApiException(IMAGE_QUOTA_LIMIT_EXCEEDED, "Your account holds " + used + " custom images in `"
                     + region + "`; the quota is " + imageQuota + ".");
+        }
+    }
+
+    /**
+     * Refuses work that would give the account more than its bound of {@code jobKind} jobs under way (queued or
+     * running). The caller holds the account's row lock: two calls, on any nodes, cannot both take the last slot.
+     */
+    void requireInFlightRoom(UnitOfWork uow, String accountId, String jobKind, int more) {
+        InFlightLimits.Bound bound = inFlight.of(jobKind);
+        if (bound.max() <= 0) {
+            return;
+        }
+        int pending = uow.jobs().countPending(jobKind, accountId);
+        if (pending + more > bound.max()) {
+            throw new ApiException(bound.code(), "Your account has " + pending + " " + bound.what()
+                    + " under way; at most " + bound.max() + " are allowed at once.");
         }
     }
 

@@ -35,8 +35,8 @@ public final class ImportService {
                              Map<String, String> tags) {
     }
 
-    /** The bounds of uploads: the largest file, how long an upload may take, how many one account may hold open. */
-    public record Uploads(long maxBytes, Duration expiry, int maxOpenPerAccount, TransferTokens tokens) {
+    /** The bounds of uploads: the largest file and how long an upload may take. */
+    public record Uploads(long maxBytes, Duration expiry, TransferTokens tokens) {
     }
 
     private final ImageService images;
@@ -85,7 +85,7 @@ public final class ImportService {
         }
         Image draft = draft(ctx, spec, Lineage.uploaded());
         Instant expiresAt = clock.instant().plus(uploads.expiry());
-        Image started = images.startUpload(ctx, draft, sizeBytes, expiresAt, uploads.maxOpenPerAccount(), dryRun);
+        Image started = images.startUpload(ctx, draft, sizeBytes, expiresAt, dryRun);
         return new StartedUpload(started, dryRun ? null
                 : uploads.tokens().grant(started.imageId(), TransferTokens.Direction.UPLOAD, expiresAt));
     }

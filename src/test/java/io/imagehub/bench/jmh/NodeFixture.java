@@ -19,6 +19,7 @@ import io.imagehub.config.ServerConfig;
 import io.imagehub.domain.AccountService;
 import io.imagehub.domain.Credentials;
 import io.imagehub.domain.ImageService;
+import io.imagehub.domain.InFlightLimits;
 import io.imagehub.domain.ImportService;
 import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.SecretCipher;
@@ -91,7 +92,8 @@ final class NodeFixture implements AutoCloseable {
                 clock, () -> true);
         ImageService images = new ImageService(transactions, clock, config.shareLimit, config.imageQuota,
                 Duration.ofDays(config.shareExpiryMaxDays), Duration.ofSeconds(config.shareExpiryNoticeSeconds),
-                new WebhookEvents(clock));
+                new WebhookEvents(clock), new InFlightLimits(config.maxImportsPerAccount, config.maxUploadsPerAccount,
+                        config.maxSyncsPerAccount, config.maxExportsPerAccount));
         new RegionActions(config.regions).register(actions);
         new ImageActions(images, new ImportService(images, new OutboundUrlPolicy("--import-allow", config.importAllow,
                         config.outboundAllowAddresses, new SystemHostResolver()), null, clock, () -> { }),
