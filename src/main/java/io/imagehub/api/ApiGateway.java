@@ -5,6 +5,7 @@ import static io.imagehub.domain.ErrorCodes.INVALID_ACTION;
 import static io.imagehub.domain.ErrorCodes.MISSING_PARAMETER;
 import static io.imagehub.domain.ErrorCodes.NO_SUCH_VERSION;
 import static io.imagehub.domain.ErrorCodes.REQUEST_LIMIT_EXCEEDED;
+import static io.imagehub.domain.ErrorCodes.SERVICE_UNAVAILABLE;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_PROTOCOL;
 import static io.imagehub.domain.ErrorCodes.UNSUPPORTED_REGION;
 
@@ -17,6 +18,7 @@ import io.imagehub.domain.AccountService.ResolvedKey;
 import io.imagehub.domain.ApiException;
 import io.imagehub.domain.ErrorCodes;
 import io.imagehub.domain.CallContext;
+import io.imagehub.domain.UnavailableException;
 import io.imagehub.limits.RequestLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -111,6 +113,11 @@ public final class ApiGateway {
         } catch (ApiException e) {
             outcome = e.code();
             reply = error(requestId, e.code(), e.getMessage());
+        } catch (UnavailableException e) {
+            // the store logs the outage once; a line per request would bury it (the request line still says it)
+            outcome = SERVICE_UNAVAILABLE;
+            reply = error(requestId, SERVICE_UNAVAILABLE, "The service is temporarily unavailable; nothing was "
+                    + "changed. Retry later; quote RequestId " + requestId + ".");
         } catch (RuntimeException e) {
             outcome = INTERNAL_ERROR;
             LOG.error("request {} ({}) failed", requestId, actionName, e);

@@ -89,7 +89,8 @@ public final class Imagehub implements AutoCloseable {
         this.adminToken = adminToken(config);
         this.metrics = new NodeMetrics();
         this.database = new Database(config.effectiveDbUrl(), config.dbUser, config.dbPassword, config.dbPoolSize,
-                metrics.registry());
+                metrics.registry(), new Database.Timeouts(Duration.ofMillis(config.dbConnectionTimeoutMillis),
+                        Duration.ofSeconds(config.dbStatementTimeoutSeconds)));
         metrics.watchJobQueue(database.dataSource(), clock);
         Transactions transactions = new JdbcTransactions(database);
         this.dataPlane = DataPlane.open(config, database, clock, metrics.registry());

@@ -27,6 +27,12 @@ final class Readiness {
 
     private final Database database;
     private final ChunkStores stores;
+    /** What the last check found wrong (null: nothing); only a different one is logged again. */
+    private volatile Problem lastProblem;
+
+    /** What keeps the node from being ready: {@code what} is stable from one check to the next, {@code why} is not. */
+    private record Problem(String what, String why) {
+    }
 
     Readiness(Database database, ChunkStores stores) {
         this.database = database;
@@ -44,25 +50,38 @@ final class Readiness {
         }
     }
 
-    /** Whether the database and every store answer now; says in the log what does not. */
+    /**
+     * Whether the database and every store answer now. Says in the log what does not, once when it starts and once
+     * when it ends (a load balancer checks every few seconds).
+     */
     boolean check() {
+        Problem problem = problem();
+        Problem previous = lastProblem;
+        lastProblem = problem;
+        if (problem != null && (previous == null || !problem.what().equals(previous.what()))) {
+            LOG.warn("not ready: {}: {}", problem.what(), problem.why());
+        } else if (problem == null && previous != null) {
+            LOG.warn("ready again");
+        }
+        return problem == null;
+    }
+
+    /** What keeps the node from being ready, or null. */
+    private Problem problem() {
         try (Connection c = database.dataSource().getConnection()) {
             if (!c.isValid(DATABASE_TIMEOUT_SECONDS)) {
-                LOG.warn("not ready: the database does not answer");
-                return false;
+                return new Problem("the database does not answer", "no answer within " + DATABASE_TIMEOUT_SECONDS + " s");
             }
         } catch (SQLException e) {
-            LOG.warn("not ready: no database connection: {}", e.getMessage());
-            return false;
+            return new Problem("no database connection", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
         for (ChunkStore store : stores.distinct()) {
             try {
                 store.contains(probeSha256);
             } catch (IOException | RuntimeException e) {
-                LOG.warn("not ready: the chunk store {} does not answer: {}", store, e.getMessage());
-                return false;
+                return new Problem("the chunk store " + store + " does not answer", e.getMessage());
             }
         }
-        return true;
+        return null;
     }
 }

@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Endpoints that ignore the header (s3proxy 2.6.0 does) may count a racing chunk twice; the stored bytes are
  * the same either way, since the key is their digest.
  *
- * <p>SDK failures are reported as {@link IOException}s, like those of every other store.
+ * <p>Failed calls are retried with backoff as {@link S3Retries} says; what still fails is reported as a
+ * {@link ChunkStoreException}, an {@link IOException} like the failures of every other store.
  */
 public final class S3ChunkStore implements ChunkStore, AutoCloseable {
 
@@ -67,7 +68,13 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
      */
     public static S3ChunkStore connect(URI endpoint, String region, String accessKey, String secretKey,
                                        String bucket, String prefix) {
-        S3Client client = clientBuilder(endpoint, region, accessKey, secretKey)
+        return connect(endpoint, region, accessKey, secretKey, bucket, prefix, S3Retries.DEFAULT);
+    }
+
+    /** As above, retrying failed calls as {@code retries} says. */
+    public static S3ChunkStore connect(URI endpoint, String region, String accessKey, String secretKey,
+                                       String bucket, String prefix, S3Retries retries) {
+        S3Client client = clientBuilder(endpoint, region, accessKey, secretKey, retries)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         return new S3ChunkStore(client, true, bucket, prefix);
@@ -75,7 +82,13 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
 
     /** The client settings of {@link #connect}, less the HTTP client (tests wrap it to inject faults). */
     public static S3ClientBuilder clientBuilder(URI endpoint, String region, String accessKey, String secretKey) {
+        return clientBuilder(endpoint, region, accessKey, secretKey, S3Retries.DEFAULT);
+    }
+
+    static S3ClientBuilder clientBuilder(URI endpoint, String region, String accessKey, String secretKey,
+                                         S3Retries retries) {
         return S3Client.builder()
+                .overrideConfiguration(retries::applyTo)
                 .endpointOverride(endpoint)
                 .region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
@@ -248,7 +261,7 @@ public final class S3ChunkStore implements ChunkStore, AutoCloseable {
         try {
             return call.run();
         } catch (SdkException e) {
-            throw new IOException(e.getMessage(), e);
+            throw new ChunkStoreException(e.getMessage(), e);
         }
     }
 }

@@ -24,6 +24,10 @@ public class ServerConfig {
     public String dbUser = "";
     public String dbPassword = "";
     public int dbPoolSize = 16;
+    /** How long a call waits for a database connection before it answers ServiceUnavailable (docs/operations.md). */
+    public long dbConnectionTimeoutMillis = 5000;
+    /** The longest one SQL statement may run (PostgreSQL statement_timeout; the socket read timeout is 5 s more). */
+    public long dbStatementTimeoutSeconds = 30;
     public int shareLimit = 50;
     public int imageQuota = 500;
     /** The furthest ahead a share's ImagehubExpireTime may lie. */

@@ -3,19 +3,27 @@ package io.imagehub.config;
 import io.imagehub.blob.ChunkStore;
 import io.imagehub.blob.DirectoryChunkStore;
 import io.imagehub.blob.S3ChunkStore;
+import io.imagehub.blob.S3Retries;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 
 /**
  * A blob store as configured: {@code type} "dir" with a {@code path}, or "s3" with an endpoint, signing region,
- * keys, bucket and key prefix. Used for the regions' chunk stores and for export targets.
+ * keys, bucket and key prefix, and optionally how it retries failed calls ({@code retry}, null: the defaults of
+ * {@link S3Retries}). Used for the regions' chunk stores and for export targets.
  */
 public record StoreConfig(String type, String path, String endpoint, String region, String accessKey,
-                          String secretKey, String bucket, String prefix) {
+                          String secretKey, String bucket, String prefix, S3Retries retry) {
 
     public static final String DIR = "dir";
     public static final String S3 = "s3";
+
+    /** An S3 store (or a directory) with the default retries. */
+    public StoreConfig(String type, String path, String endpoint, String region, String accessKey,
+                       String secretKey, String bucket, String prefix) {
+        this(type, path, endpoint, region, accessKey, secretKey, bucket, prefix, null);
+    }
 
     public static StoreConfig directory(Path path) {
         return new StoreConfig(DIR, path.toString(), null, null, null, null, null, null);
@@ -33,7 +41,8 @@ public record StoreConfig(String type, String path, String endpoint, String regi
         if (S3.equals(type)) {
             return S3ChunkStore.connect(URI.create(require(endpoint, "endpoint")),
                     region == null ? "us-east-1" : region, require(accessKey, "accessKey"),
-                    require(secretKey, "secretKey"), require(bucket, "bucket"), prefix == null ? "" : prefix);
+                    require(secretKey, "secretKey"), require(bucket, "bucket"), prefix == null ? "" : prefix,
+                    retry == null ? S3Retries.DEFAULT : retry);
         }
         throw new IllegalArgumentException("store type must be \"dir\" or \"s3\", not " + type);
     }

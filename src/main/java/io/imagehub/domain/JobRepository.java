@@ -23,6 +23,11 @@ public interface JobRepository {
 
     /** Queues again every job {@code owner} still holds (a node handing its work over as it stops); returns how many. */
     int release(String owner, String reason, Instant now);
+    /**
+     * Puts a job {@code owner} holds back in the queue without counting its attempt (it was interrupted, not failed);
+     * nothing if another node has taken it over meanwhile.
+     */
+    void requeueInterrupted(long jobId, String owner, String lastError, Instant now);
 
     /** Jobs of {@code kind} still queued or running for images the account owns. */
     int countPending(String kind, String ownerId);

@@ -1,6 +1,7 @@
 package io.imagehub.jobs;
 
 import io.imagehub.blob.ChunkStore;
+import io.imagehub.blob.ChunkStoreException;
 import io.imagehub.blob.Manifest;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.JobRepository.Job;
@@ -18,8 +19,9 @@ import java.util.function.Function;
  * IMPORTFAILED. The URL is checked by the outbound URL policy again when the job runs (a host name may resolve
  * differently than when the import was asked for) and fetched from the addresses that check allowed. Redirects are
  * not followed (docs/adr/0011-outbound-url-policy.md). A download that stalls longer than the read timeout, breaks
- * off, or delivers fewer bytes than announced fails the import. A rerun after a crash downloads again but writes
- * only the chunks that are missing.
+ * off, or delivers fewer bytes than announced fails the import. A chunk store that still fails after its own retries
+ * fails only this attempt: the job runs again, and the import fails with the store's error after the last attempt.
+ * A rerun after a crash downloads again but writes only the chunks that are missing.
  */
 public final class ImportJob implements JobHandler {
     private final ImageData images;
@@ -84,6 +86,8 @@ public final class ImportJob implements JobHandler {
             } catch (BoundedInputStream.TooLongException e) {
                 images.failData(job.imageId(), e.getMessage());
                 return;
+            } catch (ChunkStoreException e) {
+                throw e; // not the download's fault: the job runs again, and fails with this reason if it keeps failing
             } catch (IOException e) {
                 images.failData(job.imageId(), "the download broke off: " + e.getMessage());
                 return;

@@ -2,6 +2,7 @@ package io.imagehub.jobs;
 
 import io.imagehub.domain.JobRepository.Job;
 import io.imagehub.domain.Transactions;
+import io.imagehub.domain.UnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * Runs durable jobs from the database on a few worker threads. A job is claimed under a lease that the worker
  * renews as it reports progress; if this node dies, the lease runs out and any node takes the job over.
  * A job that throws is retried from the start (handlers are idempotent) up to {@link #MAX_ATTEMPTS} times.
+ *
+ * <p>While the database cannot be reached ({@link UnavailableException}) workers wait and poll it every
+ * {@link #UNAVAILABLE_POLL}; a job it interrupted goes back to the queue without counting the attempt (the outage is
+ * not the job's failure), and a missed lease renewal is tried again at the next progress report.
  */
 public final class JobRunner implements AutoCloseable {
     static final int MAX_ATTEMPTS = 3;
@@ -26,6 +31,7 @@ public final class JobRunner implements AutoCloseable {
     private static final Duration HAND_OVER_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(250);
+    static final Duration UNAVAILABLE_POLL = Duration.ofSeconds(1);
 
     private final Transactions transactions;
     private final Map<String, JobHandler> handlers;
@@ -74,9 +80,11 @@ public final class JobRunner implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (UnavailableException e) {
+                sleepQuietly(UNAVAILABLE_POLL); // the database logs the outage once
             } catch (RuntimeException e) {
                 LOG.warn("job worker could not claim work; retrying", e);
-                sleepQuietly();
+                sleepQuietly(IDLE_POLL);
             }
         }
     }
@@ -97,19 +105,43 @@ public final class JobRunner implements AutoCloseable {
             finish(job, "DONE", null);
         } catch (LeaseLostException e) {
             LOG.warn("job {} was taken over by another node; abandoning it here", job.jobId());
+        } catch (UnavailableException e) {
+            releaseWhenReachable(job);
         } catch (Exception e) {
             if (!running) {
                 finish(job, "QUEUED", HANDED_OVER); // resumes on the next node (or start) at once
                 return;
             }
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (job.attempts() >= MAX_ATTEMPTS) {
-                LOG.error("job {} ({}) failed for good after {} attempts", job.jobId(), job.kind(), job.attempts(), e);
-                handler.giveUp(job, error);
-                finish(job, "FAILED", error);
-            } else {
-                LOG.warn("job {} ({}) failed on attempt {}; will retry: {}", job.jobId(), job.kind(), job.attempts(), error);
-                finish(job, "QUEUED", error);
+            try {
+                if (job.attempts() >= MAX_ATTEMPTS) {
+                    LOG.error("job {} ({}) failed for good after {} attempts", job.jobId(), job.kind(), job.attempts(), e);
+                    handler.giveUp(job, error);
+                    finish(job, "FAILED", error);
+                } else {
+                    LOG.warn("job {} ({}) failed on attempt {}; will retry: {}", job.jobId(), job.kind(), job.attempts(), error);
+                    finish(job, "QUEUED", error);
+                }
+            } catch (UnavailableException unavailable) {
+                releaseWhenReachable(job); // its outcome could not be recorded: it runs again once the database answers
+            }
+        }
+    }
+
+    /**
+     * Puts a job the database outage interrupted back in the queue, uncounted, as soon as the database answers; if
+     * this node stops first, the job's lease runs out and any node takes it over.
+     */
+    private void releaseWhenReachable(Job job) {
+        while (running) {
+            try {
+                transactions.run(uow -> {
+                    uow.jobs().release(job.jobId(), nodeId, "the database could not be reached", clock.instant());
+                    return null;
+                });
+                return;
+            } catch (UnavailableException e) {
+                sleepQuietly(UNAVAILABLE_POLL);
             }
         }
     }
@@ -129,8 +161,13 @@ public final class JobRunner implements AutoCloseable {
             if (Duration.between(lastRenewal[0], now).compareTo(renewEvery) < 0) {
                 return;
             }
+            boolean ours;
+            try {
+                ours = transactions.run(uow -> uow.jobs().heartbeat(job.jobId(), nodeId, now.plus(lease), progress));
+            } catch (UnavailableException e) {
+                return; // the job goes on; the renewal is tried again at the next report
+            }
             lastRenewal[0] = now;
-            boolean ours = transactions.run(uow -> uow.jobs().heartbeat(job.jobId(), nodeId, now.plus(lease), progress));
             if (!ours) {
                 throw new LeaseLostException(job.jobId());
             }
@@ -150,9 +187,9 @@ public final class JobRunner implements AutoCloseable {
         });
     }
 
-    private static void sleepQuietly() {
+    private static void sleepQuietly(Duration pause) {
         try {
-            Thread.sleep(IDLE_POLL.toMillis());
+            Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

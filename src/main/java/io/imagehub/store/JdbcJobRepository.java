@@ -55,6 +55,13 @@ final class JdbcJobRepository implements JobRepository {
     }
 
     @Override
+    public void requeueInterrupted(long jobId, String owner, String lastError, Instant now) {
+        sql.update("UPDATE jobs SET state = 'QUEUED', attempts = attempts - 1, last_error = ?, lease_owner = NULL, "
+                + "lease_until = NULL, updated_at = ? WHERE job_id = ? AND lease_owner = ? AND state = 'RUNNING'",
+                lastError, now, jobId, owner);
+    }
+
+    @Override
     public int countPending(String kind, String ownerId) {
         return sql.queryOne("SELECT COUNT(*) FROM jobs j JOIN images i ON i.image_id = j.image_id "
                 + "WHERE j.kind = ? AND j.state IN ('QUEUED', 'RUNNING') AND i.owner_id = ?",
