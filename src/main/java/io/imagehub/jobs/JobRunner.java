@@ -136,7 +136,7 @@ public final class JobRunner implements AutoCloseable {
         while (running) {
             try {
                 transactions.run(uow -> {
-                    uow.jobs().release(job.jobId(), nodeId, "the database could not be reached", clock.instant());
+                    uow.jobs().requeueInterrupted(job.jobId(), nodeId, "the database could not be reached", clock.instant());
                     return null;
                 });
                 return;
