@@ -2,12 +2,14 @@ package io.imagehub;
 
 import io.imagehub.cli.AccountCommand;
 import io.imagehub.cli.AuditCommand;
+import io.imagehub.cli.BackupCommand;
 import io.imagehub.cli.CompletionCommand;
 import io.imagehub.cli.ConfigureCommand;
 import io.imagehub.cli.CvmCommand;
 import io.imagehub.cli.DemoCommand;
 import io.imagehub.cli.DoctorCommand;
 import io.imagehub.cli.ImageCommand;
+import io.imagehub.cli.RestoreCommand;
 import io.imagehub.cli.ServeCommand;
 import io.imagehub.cli.VersionProvider;
 import io.imagehub.cli.WaitCommand;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** The {@code imagehub} command; without a subcommand it prints the usage, which lists every subcommand. */
 @Command(name = "imagehub", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A self-hostable cloud image service that speaks the Tencent Cloud API 3.0.",
-        subcommands = {ServeCommand.class, AccountCommand.class, AuditCommand.class, DoctorCommand.class, DemoCommand.class,
+        subcommands = {ServeCommand.class, AccountCommand.class, AuditCommand.class, DoctorCommand.class,
+                BackupCommand.class, RestoreCommand.class, DemoCommand.class,
                 CvmCommand.class, ImageCommand.class, WaitCommand.class, ConfigureCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
     @Spec

@@ -53,6 +53,7 @@ public final class HttpServer implements AutoCloseable {
                 .post("/admin/accounts", admin::createAccounts)
                 .get("/admin/accounts", admin::listAccounts)
                 .get("/admin/audit", admin::audit)
+                .post("/admin/backup", admin::backup)
                 .register("/console", console)
                 .register(transfers::register)
                 .any("/", (req, res) -> api(gateway, req, res));

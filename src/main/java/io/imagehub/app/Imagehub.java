@@ -11,6 +11,7 @@ import io.imagehub.api.RegionActions;
 import io.imagehub.api.RequestAuthenticator;
 import io.imagehub.api.SignatureV1;
 import io.imagehub.api.WebhookActions;
+import io.imagehub.backup.NodeBackup;
 import io.imagehub.blob.ChunkStores;
 import io.imagehub.blob.GarbageCollector;
 import io.imagehub.config.ServerConfig;
@@ -150,7 +151,8 @@ public final class Imagehub implements AutoCloseable {
                 config.clockSkewSeconds), registry, config, metrics.registry());
 
         this.http = new HttpServer(config.host, config.port, tls, config.maxRequestBytes, gateway,
-                new AdminApi(adminToken, accounts, images),
+                new AdminApi(adminToken, accounts, images,
+                        new NodeBackup(config, database, dataPlane.stores, dataPlane.garbageCollector, cipher)),
                 new Console(gateway, new ConsoleSessions(database, cipher, clock,
                         Duration.ofMinutes(config.consoleIdleMinutes))),
                 new TransferRoutes(new ImageTransfers(transferTokens, imageData, transactions, ingest,

@@ -201,6 +201,15 @@ public final class DirectoryChunkStore implements ChunkStore {
         return id;
     }
 
+    /**
+     * The file that holds the chunk (whether or not it is stored): for backups and restores, which link or copy chunk
+     * files as they are. A chunk file is never changed once published (only its mtime, by {@link #refresh}), so a
+     * hard link to it is a copy.
+     */
+    public Path fileOf(String sha256) {
+        return pathOf(sha256);
+    }
+
     Path pathOf(String sha256) {
         Sha256.requireValid(sha256);
         return root.resolve(sha256.substring(0, 2)).resolve(sha256.substring(2, 4)).resolve(sha256);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,12 @@ public final class GarbageCollector {
         Set<String> referencedChunks();
     }
 
+    /** Open while a backup copies the chunks its database snapshot names; see {@link #hold()}. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** What one run did. */
     public record Result(long chunksScanned, long chunksDeleted, long unreferencedKept, long tempFilesRemoved) {
     }
@@ -37,6 +44,8 @@ public final class GarbageCollector {
     private final References references;
     private final Duration grace;
     private final Clock clock;
+    /** Holds share it; a run takes it exclusively. */
+    private final ReentrantReadWriteLock holds = new ReentrantReadWriteLock();
 
     public GarbageCollector(Supplier<Collection<ChunkStore>> stores, References references, Duration grace,
                             Clock clock) {
@@ -51,6 +60,26 @@ public final class GarbageCollector {
      * cutoff's job clock (its chunks are younger than the cutoff), or committed its manifest before the mark.
      */
     public synchronized Result run() throws IOException {
+        holds.writeLock().lock();
+        try {
+            return collect();
+        } finally {
+            holds.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Keeps every collection from starting until the hold is closed, after waiting for one under way to finish; to be
+     * closed by the thread that took it. A backup holds collection from before its database snapshot until it has
+     * copied the chunks the snapshot names: a chunk an image deleted after the snapshot still names could otherwise
+     * be swept before it is copied (docs/adr/0016-backup.md).
+     */
+    public Hold hold() {
+        holds.readLock().lock();
+        return holds.readLock()::unlock;
+    }
+
+    private Result collect() throws IOException {
         Instant cutoff = clock.instant().minus(grace);
         Instant writersSince = references.writersActiveSince();
         if (writersSince != null && writersSince.isBefore(cutoff)) {

@@ -29,17 +29,24 @@ final class AdminClient {
     }
 
     String post(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(endpoint + path)).POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json"));
+        return bodyIfOk(postForAnswer(path, json));
     }
 
     String get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(endpoint + path)).GET());
+        return bodyIfOk(exchange(HttpRequest.newBuilder(URI.create(endpoint + path)).GET()));
     }
 
-    private String send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** The answer to a POST whatever its status, for commands that tell the server's refusals apart. */
+    HttpResponse<String> postForAnswer(String path, String json) throws IOException, InterruptedException {
+        return exchange(HttpRequest.newBuilder(URI.create(endpoint + path))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json"));
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String bodyIfOk(HttpResponse<String> response) throws IOException {
         if (response.statusCode() != 200) {
             throw new IOException("the server refused (HTTP " + response.statusCode() + "): " + response.body());
         }

@@ -15,6 +15,10 @@ public final class ExitCodes {
     public static final int WAIT_TIMEOUT = 5;
     /** Downloaded or uploaded bytes do not match the image's digest. */
     public static final int VERIFY_FAILED = 6;
+    /** backup/restore: the backup is incomplete, corrupt, or does not match its backup.json (or the node's store is damaged). */
+    public static final int BACKUP_INVALID = 7;
+    /** backup/restore: the target directory is not empty; nothing was written. */
+    public static final int NOT_EMPTY = 8;
     /** Ctrl-C while waiting (128 + SIGINT); the job goes on. */
     public static final int INTERRUPTED = 130;
 

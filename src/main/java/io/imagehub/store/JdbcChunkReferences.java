@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagehub.blob.GarbageCollector;
+import java.sql.Connection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,17 +34,26 @@ public final class JdbcChunkReferences implements GarbageCollector.References {
 
     @Override
     public Set<String> referencedChunks() {
-        List<String> manifests = database.inTransaction(c -> new Sql(c).query(
-                "SELECT manifest FROM images WHERE manifest IS NOT NULL "
-                        + "UNION ALL SELECT disk_manifest FROM instances", rs -> rs.getString(1)));
+        return database.inTransaction(JdbcChunkReferences::referencedChunks);
+    }
+
+    /** The chunks of every image and instance disk on {@code c}: what a backup of that database must hold too. */
+    static Set<String> referencedChunks(Connection c) {
         Set<String> chunks = new HashSet<>();
-        for (String manifest : manifests) {
-            try {
-                JSON.readTree(manifest).path("chunks").forEach((JsonNode chunk) -> chunks.add(chunk.asText()));
-            } catch (JsonProcessingException e) {
-                // an unreadable manifest makes everything unsafe to collect
-                throw new IllegalStateException("a manifest is unreadable; garbage collection stops", e);
-            }
+        new Sql(c).query("SELECT manifest FROM images WHERE manifest IS NOT NULL "
+                + "UNION ALL SELECT disk_manifest FROM instances", rs -> rs.getString(1))
+                .forEach(manifest -> chunks.addAll(chunksOf(manifest)));
+        return chunks;
+    }
+
+    /** The chunk digests a stored manifest names. */
+    static List<String> chunksOf(String manifest) {
+        List<String> chunks = new ArrayList<>();
+        try {
+            JSON.readTree(manifest).path("chunks").forEach((JsonNode chunk) -> chunks.add(chunk.asText()));
+        } catch (JsonProcessingException e) {
+            // an unreadable manifest makes everything unsafe to collect (and a backup of it incomplete)
+            throw new IllegalStateException("a manifest is unreadable; garbage collection stops", e);
         }
         return chunks;
     }

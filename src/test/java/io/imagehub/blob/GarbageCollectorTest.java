@@ -55,6 +55,29 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aHoldKeepsCollectionFromRunningUntilItIsClosed() throws Exception {
+        String orphan = putAged("unreferenced since a backup's snapshot", Duration.ofHours(2));
+        GarbageCollector collector = collector();
+        Thread run;
+        try (GarbageCollector.Hold hold = collector.hold()) {
+            run = Thread.ofPlatform().start(() -> {
+                try {
+                    collector.run();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (run.getState() != Thread.State.WAITING) { // parked on the hold
+                assertThat(run.isAlive()).as("the collection waits for the hold").isTrue();
+                Thread.sleep(5);
+            }
+            assertThat(store.contains(orphan)).isTrue();
+        }
+        run.join();
+        assertThat(store.contains(orphan)).isFalse();
+    }
+
+    @Test
     void keepsAnUnreferencedChunkWrittenWithinTheGracePeriod() throws IOException {
         String young = putAged("young", Duration.ofMinutes(10));
 
