@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.imagehub.api.ActionDescription.Kind;
 import io.imagehub.api.ActionDescription.Member;
 import io.imagehub.api.ActionDescription.Type;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -88,7 +89,7 @@ public final class ActionRegistry {
     public static ActionRegistry catalogue() {
         ActionRegistry registry = new ActionRegistry();
         new RegionActions(List.of()).register(registry);
-        new ImageActions(null, null, 0).register(registry);
+        new ImageActions(null, null, 0, new SimpleMeterRegistry()).register(registry);
         new InstanceActions(null, List.of(), List.of()).register(registry);
         new DataPlaneActions(null).register(registry);
         new ImagehubActions(null).register(registry);

@@ -34,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** The image actions: request shapes, parameter checks, and the mapping onto {@link ImageService}. */
 public final class ImageActions {
@@ -44,11 +46,22 @@ public final class ImageActions {
     private final ImageService images;
     private final ImportService imports;
     private final ListingCache listingCache;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
 
-    public ImageActions(ImageService images, ImportService imports, long listingCacheBytes) {
+    /** {@code meters} gets {@code imagehub_listing_cache_requests_total{result}}: hits and misses of the cache. */
+    public ImageActions(ImageService images, ImportService imports, long listingCacheBytes, MeterRegistry meters) {
         this.images = images;
         this.imports = imports;
         this.listingCache = new ListingCache(listingCacheBytes);
+        this.cacheHits = cacheCounter(meters, "hit");
+        this.cacheMisses = cacheCounter(meters, "miss");
+    }
+
+    private static Counter cacheCounter(MeterRegistry meters, String result) {
+        return Counter.builder("imagehub.listing.cache.requests")
+                .description("DescribeImages answers looked up in the listing cache, by result (hit or miss)")
+                .tag("result", result).register(meters);
     }
 
     public void register(ActionRegistry registry) {
@@ -108,8 +121,10 @@ public final class ImageActions {
         ListingCache.Key key = ListingCache.key(ctx, r);
         EncodedMembers cached = listingCache.get(key, version);
         if (cached != null) {
+            cacheHits.increment();
             return cached;
         }
+        cacheMisses.increment();
         EncodedMembers answer = EncodedMembers.of(listImages(ctx, r));
         listingCache.put(key, version, answer);
         return answer;

@@ -120,18 +120,21 @@ public final class Imagehub implements AutoCloseable {
         this.jobs = new JobRunner(transactions,
                 Map.of(ImageService.JOB_IMPORT, new ImportJob(imageData, dataPlane.storeOfImage(transactions),
                                 ingest, MAX_IMAGE_BYTES, importUrls,
-                                new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(config.importReadTimeoutSeconds))),
+                                new OutboundHttp(OUTBOUND_CONNECT_TIMEOUT, Duration.ofSeconds(config.importReadTimeoutSeconds)),
+                                metrics.transferredBytes(ImageService.JOB_IMPORT)),
                         ImageService.JOB_UPLOAD, new UploadExpiryJob(imageData),
-                        DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond),
+                        DataPlaneService.JOB_SYNC, new SyncJob(imageData, dataPlane.stores, config.copyBytesPerSecond,
+                                metrics.transferredBytes(DataPlaneService.JOB_SYNC)),
                         DataPlaneService.JOB_EXPORT, new ExportJob(imageData, dataPlane.stores, dataPlane.exportTargets,
-                                new QemuImgConverter(QemuImgConverter.Limits.DEFAULT), config.maxVirtualSizeBytes),
+                                new QemuImgConverter(QemuImgConverter.Limits.DEFAULT), config.maxVirtualSizeBytes,
+                                metrics.transferredBytes(DataPlaneService.JOB_EXPORT)),
                         InstanceService.JOB_INSTANCE_TRANSITION, new InstanceTransitionJob(instances),
                         InstanceService.JOB_CREATE_IMAGE, new CreateImageJob(imageData, instances),
                         ImageService.JOB_SHARE_EXPIRY, ShareExpiryJob.ending(images),
                         ImageService.JOB_SHARE_EXPIRY_NOTICE, ShareExpiryJob.notice(images),
                         WebhookEvents.JOB_WEBHOOK_DELIVERY, new WebhookDeliveryJob(webhooks, webhookUrls,
                                 new OutboundHttp(webhookTimeout, webhookTimeout))),
-                clock, Duration.ofSeconds(config.jobLeaseSeconds));
+                clock, Duration.ofSeconds(config.jobLeaseSeconds), metrics.registry());
         ImportService imports = new ImportService(images, importUrls, new ImportService.Uploads(MAX_IMAGE_BYTES,
                 Duration.ofSeconds(config.uploadExpirySeconds), transferTokens),
                 clock, jobs::nudge);
@@ -139,7 +142,7 @@ public final class Imagehub implements AutoCloseable {
         ActionRegistry registry = new ActionRegistry();
         this.actions = registry;
         new RegionActions(config.regions).register(registry);
-        new ImageActions(images, imports, config.listingCacheMib * (1L << 20)).register(registry);
+        new ImageActions(images, imports, config.listingCacheMib * (1L << 20), metrics.registry()).register(registry);
         new InstanceActions(instances, config.regions, config.instanceTypes).register(registry);
         new DataPlaneActions(new DataPlaneService(images,
                 config.regions.stream().map(r -> r.region()).collect(Collectors.toSet()),
@@ -156,7 +159,7 @@ public final class Imagehub implements AutoCloseable {
                 new Console(gateway, new ConsoleSessions(database, cipher, clock,
                         Duration.ofMinutes(config.consoleIdleMinutes))),
                 new TransferRoutes(new ImageTransfers(transferTokens, imageData, transactions, ingest,
-                        dataPlane.stores)), () -> ready && readiness.check(), metrics::scrape,
+                        dataPlane.stores, metrics.transferredBytes(ImageService.JOB_UPLOAD))), () -> ready && readiness.check(), metrics::scrape,
                 Duration.ofSeconds(config.shutdownGraceSeconds));
         this.drain = Duration.ofSeconds(config.drainSeconds);
         PublicImages.seed(transactions, config.regions, dataPlane.stores::forRegion);

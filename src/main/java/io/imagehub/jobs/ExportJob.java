@@ -13,6 +13,7 @@ import io.imagehub.formats.DiskInfo;
 import io.imagehub.formats.DiskInspection;
 import io.imagehub.formats.QemuImgConverter;
 import io.imagehub.formats.UnsafeImageException;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -45,14 +46,16 @@ public final class ExportJob implements JobHandler {
     private final Map<String, Path> targets;
     private final QemuImgConverter converter;
     private final long maxVirtualBytes;
+    private final Counter exportedBytes;
 
     public ExportJob(ImageData images, ChunkStores stores, Map<String, Path> targets, QemuImgConverter converter,
-                     long maxVirtualBytes) {
+                     long maxVirtualBytes, Counter exportedBytes) {
         this.images = images;
         this.stores = stores;
         this.targets = Map.copyOf(targets);
         this.converter = converter;
         this.maxVirtualBytes = maxVirtualBytes;
+        this.exportedBytes = exportedBytes;
     }
 
     @Override
@@ -90,8 +93,10 @@ public final class ExportJob implements JobHandler {
                 force(converted);
                 published = converted;
             }
+            long bytes = Files.size(published);
             Files.move(published, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(root);
+            exportedBytes.increment(bytes);
         } finally {
             Files.deleteIfExists(staged);
             if (converted != null) {

@@ -10,6 +10,7 @@ import io.imagehub.domain.OutboundUrlPolicy;
 import io.imagehub.domain.OutboundUrlRefused;
 import io.imagehub.outbound.OutboundHttp;
 import io.imagehub.formats.UnsafeImageException;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
@@ -30,42 +31,40 @@ public final class ImportJob implements JobHandler {
     private final long maxImageBytes;
     private final OutboundUrlPolicy policy;
     private final OutboundHttp http;
+    private final Counter importedBytes;
 
     public ImportJob(ImageData images, Function<String, ChunkStore> storeOfImage, ImageIngest ingest,
-                     long maxImageBytes, OutboundUrlPolicy policy, OutboundHttp http) {
+                     long maxImageBytes, OutboundUrlPolicy policy, OutboundHttp http, Counter importedBytes) {
         this.images = images;
         this.storeOfImage = storeOfImage;
         this.ingest = ingest;
         this.maxImageBytes = maxImageBytes;
         this.policy = policy;
         this.http = http;
+        this.importedBytes = importedBytes;
     }
 
     @Override
-    public void run(Job job, JobControl control) throws IOException {
+    public void run(Job job, JobControl control) throws IOException, JobFailedException {
         OutboundTarget target;
         try {
             target = policy.check(job.payload());
         } catch (OutboundUrlRefused e) {
-            images.failData(job.imageId(), "the image URL was refused: " + e.getMessage());
-            return;
+            throw new JobFailedException("the image URL was refused: " + e.getMessage());
         }
         OutboundHttp.Response response;
         try {
             response = http.get(target);
         } catch (IOException e) {
-            images.failData(job.imageId(), "the image URL could not be fetched: " + e.getMessage());
-            return;
+            throw new JobFailedException("the image URL could not be fetched: " + e.getMessage());
         }
         try (response) {
             if (response.status() != 200) {
-                images.failData(job.imageId(), "the image URL answered HTTP " + response.status());
-                return;
+                throw new JobFailedException("the image URL answered HTTP " + response.status());
             }
             long declared = response.contentLength();
             if (declared > maxImageBytes) {
-                images.failData(job.imageId(), "the image file is larger than " + maxImageBytes + " bytes");
-                return;
+                throw new JobFailedException("the image file is larger than " + maxImageBytes + " bytes");
             }
             ImageIngest.Ingested ingested;
             try (InputStream body = new BoundedInputStream(response.body(), maxImageBytes,
@@ -81,24 +80,21 @@ public final class ImportJob implements JobHandler {
                     }
                 });
             } catch (UnsafeImageException e) {
-                images.failData(job.imageId(), "the image file is refused: " + e.getMessage());
-                return;
+                throw new JobFailedException("the image file is refused: " + e.getMessage());
             } catch (BoundedInputStream.TooLongException e) {
-                images.failData(job.imageId(), e.getMessage());
-                return;
+                throw new JobFailedException(e.getMessage());
             } catch (ChunkStoreException e) {
                 throw e; // not the download's fault: the job runs again, and fails with this reason if it keeps failing
             } catch (IOException e) {
-                images.failData(job.imageId(), "the download broke off: " + e.getMessage());
-                return;
+                throw new JobFailedException("the download broke off: " + e.getMessage());
             }
             Manifest manifest = ingested.manifest();
             if (declared >= 0 && manifest.size() != declared) {
-                images.failData(job.imageId(), "the download was truncated: " + manifest.size() + " of " + declared + " bytes");
-                return;
+                throw new JobFailedException("the download was truncated: " + manifest.size() + " of " + declared + " bytes");
             }
             images.completeData(job.imageId(), manifest, ingested.disk().format().id(),
                     ingested.disk().virtualSizeBytes());
+            importedBytes.increment(manifest.size());
         }
     }
 

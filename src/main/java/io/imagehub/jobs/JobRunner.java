@@ -3,6 +3,8 @@ package io.imagehub.jobs;
 import io.imagehub.domain.JobRepository.Job;
 import io.imagehub.domain.Transactions;
 import io.imagehub.domain.UnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs durable jobs from the database on a few worker threads. A job is claimed under a lease that the worker
  * renews as it reports progress; if this node dies, the lease runs out and any node takes the job over.
- * A job that throws is retried from the start (handlers are idempotent) up to {@link #MAX_ATTEMPTS} times.
+ * A job that throws is retried from the start (handlers are idempotent) up to {@link #MAX_ATTEMPTS} times, unless
+ * it throws {@link JobFailedException} (it cannot succeed), which fails it at once.
  *
  * <p>While the database cannot be reached ({@link UnavailableException}) workers wait and poll it every
  * {@link #UNAVAILABLE_POLL}; a job it interrupted goes back to the queue without counting the attempt (the outage is
@@ -39,13 +42,17 @@ public final class JobRunner implements AutoCloseable {
     private final Duration lease;
     /** The lease owner: the process id and host first, so that an operator (or a test) sees which node runs what. */
     private final String nodeId = leaseOwner();
+    private final MeterRegistry meters;
     private final List<Thread> workers = new ArrayList<>();
     private final Object wakeUp = new Object();
     private volatile boolean running;
     private volatile boolean handedOver;
 
-    public JobRunner(Transactions transactions, Map<String, JobHandler> handlers, Clock clock, Duration lease) {
+    /** {@code meters} gets {@code imagehub_job_outcomes_total{kind,outcome}}: how each attempt ended. */
+    public JobRunner(Transactions transactions, Map<String, JobHandler> handlers, Clock clock, Duration lease,
+                     MeterRegistry meters) {
         this.transactions = transactions;
+        this.meters = meters;
         this.handlers = Map.copyOf(handlers);
         this.clock = clock;
         this.lease = lease;
@@ -98,18 +105,28 @@ public final class JobRunner implements AutoCloseable {
         JobHandler handler = handlers.get(job.kind());
         if (handler == null) {
             finish(job, "FAILED", "no handler for job kind " + job.kind());
+            count(job, FAILED);
             return;
         }
         try {
             handler.run(job, heartbeat(job));
             finish(job, "DONE", null);
+            count(job, SUCCEEDED);
         } catch (LeaseLostException e) {
             LOG.warn("job {} was taken over by another node; abandoning it here", job.jobId());
+            count(job, LEASE_LOST);
         } catch (UnavailableException e) {
             releaseWhenReachable(job);
+            count(job, REQUEUED);
+        } catch (JobFailedException e) {
+            LOG.info("job {} ({}) failed: {}", job.jobId(), job.kind(), e.getMessage());
+            handler.giveUp(job, e.getMessage());
+            finish(job, "FAILED", e.getMessage());
+            count(job, FAILED);
         } catch (Exception e) {
             if (!running) {
                 finish(job, "QUEUED", HANDED_OVER); // resumes on the next node (or start) at once
+                count(job, REQUEUED);
                 return;
             }
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -118,14 +135,30 @@ public final class JobRunner implements AutoCloseable {
                     LOG.error("job {} ({}) failed for good after {} attempts", job.jobId(), job.kind(), job.attempts(), e);
                     handler.giveUp(job, error);
                     finish(job, "FAILED", error);
+                    count(job, FAILED);
                 } else {
                     LOG.warn("job {} ({}) failed on attempt {}; will retry: {}", job.jobId(), job.kind(), job.attempts(), error);
                     finish(job, "QUEUED", error);
+                    count(job, RETRIED);
                 }
             } catch (UnavailableException unavailable) {
                 releaseWhenReachable(job); // its outcome could not be recorded: it runs again once the database answers
+                count(job, REQUEUED);
             }
         }
+    }
+
+    /** How an attempt ended: the outcomes of {@code imagehub_job_outcomes_total}. */
+    private static final String SUCCEEDED = "succeeded";
+    private static final String FAILED = "failed";
+    private static final String RETRIED = "retried";
+    private static final String LEASE_LOST = "lease_lost";
+    /** Handed back to the queue, not counted as an attempt: this node stopped, or the database could not be reached. */
+    private static final String REQUEUED = "requeued";
+
+    private void count(Job job, String outcome) {
+        Counter.builder("imagehub.job.outcomes").description("Job attempts by kind and how they ended")
+                .tag("kind", job.kind()).tag("outcome", outcome).register(meters).increment();
     }
 
     /**

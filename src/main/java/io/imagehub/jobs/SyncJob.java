@@ -9,6 +9,7 @@ import io.imagehub.domain.DataPlaneService;
 import io.imagehub.domain.DataPlaneService.SyncPayload;
 import io.imagehub.domain.ImageData;
 import io.imagehub.domain.JobRepository.Job;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 
 /**
@@ -20,12 +21,14 @@ public final class SyncJob implements JobHandler {
     private final ImageData images;
     private final ChunkStores stores;
     private final long copyBytesPerSecond;
+    private final Counter syncedBytes;
 
-    /** {@code copyBytesPerSecond} caps each copy's write rate (0: no cap). */
-    public SyncJob(ImageData images, ChunkStores stores, long copyBytesPerSecond) {
+    /** {@code copyBytesPerSecond} caps each copy's write rate (0: no cap); {@code syncedBytes}: the bytes moved. */
+    public SyncJob(ImageData images, ChunkStores stores, long copyBytesPerSecond, Counter syncedBytes) {
         this.images = images;
         this.stores = stores;
         this.copyBytesPerSecond = copyBytesPerSecond;
+        this.syncedBytes = syncedBytes;
     }
 
     @Override
@@ -38,7 +41,8 @@ public final class SyncJob implements JobHandler {
         ChunkStore to = RateLimitedChunkStore.of(stores.forRegion(payload.region()), copyBytesPerSecond);
         int total = Math.max(1, manifest.chunks().size());
         int[] shownPercent = {0};
-        ChunkedImageWriter.copy(manifest, stores.forRegion(payload.sourceRegion()), to, handled -> {
+        ChunkedImageWriter.CopyResult copied = ChunkedImageWriter.copy(manifest,
+                stores.forRegion(payload.sourceRegion()), to, handled -> {
             control.progress("{\"chunks\":" + handled + "}");
             int percent = (int) (handled * 100 / total);
             if (percent > shownPercent[0] && percent < 100) {
@@ -52,6 +56,7 @@ public final class SyncJob implements JobHandler {
             }
         }
         images.completeData(job.imageId(), manifest);
+        syncedBytes.increment(copied.bytesCopied());
     }
 
     @Override

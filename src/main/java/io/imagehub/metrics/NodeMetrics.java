@@ -1,5 +1,6 @@
 package io.imagehub.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -50,6 +51,17 @@ public final class NodeMetrics implements AutoCloseable {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * {@code imagehub_transferred_bytes_total{kind}}: bytes of completed transfers by kind: {@code import} (downloaded
+     * by ImportImage), {@code upload}, {@code sync} (chunks written to the destination store; chunks it already had,
+     * and copies between regions on one store, move nothing) and {@code export} (files written to export targets).
+     */
+    public Counter transferredBytes(String kind) {
+        return Counter.builder("imagehub.transferred").baseUnit("bytes")
+                .description("Bytes of completed transfers by kind (import, upload, sync, export)")
+                .tag("kind", kind).register(registry);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.imagehub.domain.TransferTokens;
 import io.imagehub.domain.TransferTokens.Direction;
 import io.imagehub.jobs.BoundedInputStream;
 import io.imagehub.jobs.ImageIngest;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
@@ -34,13 +35,16 @@ public final class ImageTransfers {
     /** Uploads receiving bytes on this node: a second body for the same image waits for the first to end. */
     private final Set<String> receiving = ConcurrentHashMap.newKeySet();
 
+    private final Counter uploadedBytes;
+
     public ImageTransfers(TransferTokens tokens, ImageData images, Transactions transactions, ImageIngest ingest,
-                          ChunkStores stores) {
+                          ChunkStores stores, Counter uploadedBytes) {
         this.tokens = tokens;
         this.images = images;
         this.transactions = transactions;
         this.ingest = ingest;
         this.stores = stores;
+        this.uploadedBytes = uploadedBytes;
     }
 
     /** What an upload made: the image, now NORMAL, and its digest and size. */
@@ -79,6 +83,7 @@ public final class ImageTransfers {
                 throw new ApiException(ErrorCodes.INVALID_IMAGE_STATE, "The upload of `" + imageId
                         + "` expired or its image was deleted while the bytes arrived.");
             }
+            uploadedBytes.increment(manifest.size());
             return new Received(imageId, manifest.sha256(), manifest.size());
         } catch (io.imagehub.formats.UnsafeImageException e) {
             throw new ApiException(ErrorCodes.INVALID_PARAMETER_VALUE, "The upload was not accepted: " + e.getMessage());

@@ -17,6 +17,7 @@ import io.imagehub.bench.BenchSupport.Account;
 import io.imagehub.bench.DataGenerator;
 import io.imagehub.config.ServerConfig;
 import io.imagehub.domain.AccountService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.imagehub.domain.Credentials;
 import io.imagehub.domain.ImageService;
 import io.imagehub.domain.InFlightLimits;
@@ -97,7 +98,7 @@ final class NodeFixture implements AutoCloseable {
         new RegionActions(config.regions).register(actions);
         new ImageActions(images, new ImportService(images, new OutboundUrlPolicy("--import-allow", config.importAllow,
                         config.outboundAllowAddresses, new SystemHostResolver()), null, clock, () -> { }),
-                config.listingCacheMib * (1L << 20)).register(actions);
+                config.listingCacheMib * (1L << 20), new SimpleMeterRegistry()).register(actions);
         this.gateway = gateway(actions);
     }
 
