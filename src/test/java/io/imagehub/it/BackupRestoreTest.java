@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,11 +97,12 @@ class BackupRestoreTest {
         Path slowDisk = Files.write(work.resolve("slow.raw"), ImageBytes.disk(6 * MIB, 4));
         String slowDigest = "sha256:" + Tc3Signer.sha256Hex(Files.readAllBytes(slowDisk));
         try (FileServer files = new FileServer(); ThrottledFileServer slow = new ThrottledFileServer();
-             // garbage collection every second with no grace: a chunk the snapshot names survives only by the hold
+             // garbage collection every second, with a grace period just long enough for a put's temporary file
+             // (the sweep of stale ones uses it too): a chunk the snapshot names survives only by the hold
              TestServer old = new TestServer(c -> {
                  c.importAllow.addAll(List.of(files.baseUrl(), slow.baseUrl()));
                  c.jobWorkers = 3; // one for the slow import
-                 c.gcGraceSeconds = 0;
+                 c.gcGraceSeconds = 3;
                  c.gcIntervalSeconds = 1;
              })) {
             Map<String, String> urls = new LinkedHashMap<>();
@@ -118,7 +120,8 @@ class BackupRestoreTest {
                 int seed = i;
                 clients.add(Thread.ofPlatform().start(() -> {
                     try {
-                        workload(old.client(owner, GZ), owner.accountId(), seed, urls, recipients, tracked, stop);
+                        workload(old.client(owner, GZ), owner.accountId(), seed, urls, recipients, tracked, stop,
+                                imageId -> AdminAudit.ofImage(old.endpoint(), old.adminToken(), imageId).toString());
                     } catch (Throwable t) {
                         failures.add(t);
                     }
@@ -315,8 +318,8 @@ class BackupRestoreTest {
 
     /** Imports, waits, shares, cancels and deletes, recording each call with when it was sent and acknowledged. */
     private static void workload(CvmClient client, String owner, int seed, Map<String, String> urls,
-                                 List<String> recipients, Map<String, Tracked> tracked, AtomicBoolean stop)
-            throws Exception {
+                                 List<String> recipients, Map<String, Tracked> tracked, AtomicBoolean stop,
+                                 Function<String, String> auditOf) throws Exception {
         List<String> disks = new ArrayList<>(urls.keySet());
         for (int n = 0; !stop.get(); n++) {
             String url = disks.get((n + seed) % disks.size());
@@ -328,7 +331,8 @@ class BackupRestoreTest {
             tracked.put(imageId, new Tracked(owner, urls.get(url), ops));
             Image settled = Images.awaitSettled(client, imageId);
             if (!settled.getImageState().equals("NORMAL")) {
-                throw new IllegalStateException(imageId + " ended " + settled.getImageState());
+                throw new IllegalStateException(imageId + " ended " + settled.getImageState() + ": "
+                        + auditOf.apply(imageId));
             }
             record(ops, "SHARE", recipients.get(0), () -> Shares.share(client, imageId, recipients.get(0)));
             if (n % 2 == 0) {
