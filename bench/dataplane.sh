@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Data-plane benchmark (docs/performance.md (data plane)): import, sync and their bare peers, in one JVM.
-# Usage: bench/dataplane.sh [MiB]   (default 1024; needs ~4x that in free space under $TMPDIR)
+# Data-plane benchmark (docs/performance.md (data plane)): import, upload, sync and their bare peers, in one JVM.
+# Usage: bench/dataplane.sh [MiB]   (default 1024; needs ~8x that in free space under $TMPDIR)
+# Profile: BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=dp.jfr,settings=profile" bench/dataplane.sh 256
+# Also reports SyncImages between two S3 buckets (s3proxy) next to a bare AWS SDK multipart copy.
 # Ends with one line: dataplane: import N% of read+hash, upload N% of read+hash, sync N% of cp+sync
-# (upload: ImageIngest of the local file, the upload path's server side without HTTP).
+# (upload: ImportImage + the signed PUT of the file through SignedClient, the CLI's HTTP path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MIB="${1:-1024}"

@@ -26,15 +26,17 @@ import java.util.function.LongConsumer;
 /**
  * Splits images into fixed-size chunks in a {@link ChunkStore}, and copies them between stores.
  *
- * <p>Both run a few chunks at once (see docs/performance.md (data plane)): a durable put waits for its fsync (or an
- * object store's round trip), and while one chunk waits the next is read and hashed. Progress is still reported
- * in image order, on the calling thread, and counts only chunks that are stored.
+ * <p>Both run a few chunks at once (see docs/performance.md (data plane)), into one {@link ChunkStore.Batch} flushed
+ * once at the end (docs/adr/0014-data-plane-flush.md). A write's reading thread only reads: the image digest is
+ * computed on a thread of its own, in image order, and each chunk's key on a chunk thread, so the two SHA-256 passes
+ * over every byte run on different cores, and each reads the chunk buffer the stream was read into (no copy).
+ * Progress is still reported in image order, on the calling thread, and counts only chunks that are stored.
  */
 public final class ChunkedImageWriter {
 
     /** 4 MiB: see docs/adr/0002-chunking.md. */
     public static final int DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
-    /** Chunks stored concurrently by one write or copy (each holds a chunk buffer): concurrent fsyncs share journal commits. */
+    /** Chunks stored concurrently by one write or copy (each holds a chunk buffer): hides object stores' round trips. */
     static final int CHUNKS_IN_FLIGHT = 8;
 
     /** What {@link #copy} did: the manifest, now readable from the target, and what it had to transfer. */
@@ -44,11 +46,22 @@ public final class ChunkedImageWriter {
     private ChunkedImageWriter() {
     }
 
-    /**
-     * Reads {@code in} to its end, storing every {@code chunkSize} bytes (the last chunk may be shorter) as a
-     * chunk. {@code progress} receives the number of bytes stored so far, in order, after each chunk.
-     */
+    /** {@link #write(InputStream, ChunkStore.Batch, int, LongConsumer)} into a batch of its own, flushed at the end. */
     public static Manifest write(InputStream in, ChunkStore store, int chunkSize, LongConsumer progress)
+            throws IOException {
+        try (ChunkStore.Batch batch = store.batch()) {
+            Manifest manifest = write(in, batch, chunkSize, progress);
+            batch.flush();
+            return manifest;
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end, putting every {@code chunkSize} bytes (the last chunk may be shorter) into
+     * {@code batch} as a chunk; the caller flushes the batch before it commits the manifest. {@code progress}
+     * receives the number of bytes stored so far, in order, after each chunk.
+     */
+    public static Manifest write(InputStream in, ChunkStore.Batch batch, int chunkSize, LongConsumer progress)
             throws IOException {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
@@ -57,7 +70,8 @@ public final class ChunkedImageWriter {
         MessageDigest imageDigest = Sha256.newDigest();
         // disk images repeat chunks (zeroed blocks above all): ask the store about each digest only once
         Set<String> stored = ConcurrentHashMap.newKeySet();
-        try (InFlight<StoredChunk> inFlight = new InFlight<>()) {
+        try (InFlight<StoredChunk> inFlight = new InFlight<>();
+             ImageDigest digest = new ImageDigest(imageDigest)) {
             List<String> chunks = new ArrayList<>();
             long[] storedBytes = {0};
             Done<StoredChunk> report = chunk -> {
@@ -79,32 +93,74 @@ public final class ChunkedImageWriter {
                 if (length <= 0) {
                     break;
                 }
-                imageDigest.update(buffer, 0, length);
                 size += length;
                 byte[] data = buffer;
-                inFlight.submit(() -> {
-                    String sha256 = Sha256.of(data, length);
-                    if (stored.add(sha256)) {
-                        store.put(sha256, data, length);
+                // the buffer is free again once both the image digest and the chunk's task are done with it
+                AtomicInteger users = new AtomicInteger(2);
+                Runnable release = () -> {
+                    if (users.decrementAndGet() == 0) {
+                        freeBuffers.add(data);
                     }
-                    freeBuffers.add(data);
-                    return new StoredChunk(sha256, length);
+                };
+                digest.update(data, length, release);
+                inFlight.submit(() -> {
+                    try {
+                        String sha256 = Sha256.of(data, length);
+                        if (stored.add(sha256)) {
+                            batch.put(sha256, data, length);
+                        }
+                        return new StoredChunk(sha256, length);
+                    } finally {
+                        release.run();
+                    }
                 });
                 inFlight.drainDone(report);
             }
             inFlight.drainAll(report);
-            return new Manifest(chunks, size, Sha256.hex(imageDigest));
+            return new Manifest(chunks, size, digest.finish());
         }
     }
 
     private record StoredChunk(String sha256, int length) {
     }
 
+    /** The whole image's SHA-256, fed in image order on a thread of its own. */
+    private static final class ImageDigest implements AutoCloseable {
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("imagehub-digest-", 0).daemon().factory());
+        private final MessageDigest digest;
+
+        ImageDigest(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        void update(byte[] data, int length, Runnable then) {
+            thread.execute(() -> {
+                try {
+                    digest.update(data, 0, length);
+                } finally {
+                    then.run();
+                }
+            });
+        }
+
+        /** The digest of everything updated so far, once the thread has hashed it. */
+        String finish() throws IOException {
+            return InFlight.await(thread.submit(() -> Sha256.hex(digest)));
+        }
+
+        @Override
+        public void close() {
+            InFlight.shutDown(thread);
+        }
+    }
+
     /**
-     * Makes {@code manifest} readable from {@code to} by copying the chunks it lacks from {@code from}.
-     * {@code progress} receives the number of the manifest's chunks handled so far, copied or not. Chunks the target
-     * already holds are refreshed, not copied, so a rerun after a crash moves only what is still missing.
-     * Stores with the same {@link ChunkStore#id()} share their chunks, so nothing is copied between them.
+     * Makes {@code manifest} readable from {@code to} by copying the chunks it lacks from {@code from}, durably: the
+     * copied chunks are flushed once, before this returns. {@code progress} receives the number of the manifest's
+     * chunks handled so far, copied or not. Chunks the target already holds are refreshed, not copied, so a rerun
+     * after a crash moves only what is still missing. Stores with the same {@link ChunkStore#id()} share their
+     * chunks, so nothing is copied between them. A {@link ChunkStore#trusted} source's chunks are not hashed again.
      */
     public static CopyResult copy(Manifest manifest, ChunkStore from, ChunkStore to, LongConsumer progress)
             throws IOException {
@@ -116,13 +172,13 @@ public final class ChunkedImageWriter {
         AtomicLong bytesCopied = new AtomicLong();
         Set<String> distinct = new LinkedHashSet<>(manifest.chunks());
         long[] handled = {0};
-        try (InFlight<Void> inFlight = new InFlight<>()) {
+        try (InFlight<Void> inFlight = new InFlight<>(); ChunkStore.Batch batch = to.batch()) {
             for (String sha256 : distinct) {
                 inFlight.awaitRoom();
                 inFlight.submit(() -> {
                     if (!to.refresh(sha256)) {
-                        byte[] data = from.get(sha256);
-                        if (to.put(sha256, data, data.length)) {
+                        byte[] data = from.getForCopy(sha256);
+                        if (batch.put(sha256, data, data.length)) {
                             chunksCopied.incrementAndGet();
                             bytesCopied.addAndGet(data.length);
                         }
@@ -132,6 +188,7 @@ public final class ChunkedImageWriter {
                 inFlight.drainDone(done -> progress.accept(++handled[0]));
             }
             inFlight.drainAll(done -> progress.accept(++handled[0]));
+            batch.flush();
         }
         if (handled[0] < manifest.chunks().size()) {
             progress.accept(manifest.chunks().size()); // repeated chunks were handled with their first occurrence
@@ -196,7 +253,7 @@ public final class ChunkedImageWriter {
             }
         }
 
-        private static <T> T await(Future<T> future) throws IOException {
+        static <T> T await(Future<T> future) throws IOException {
             try {
                 return future.get();
             } catch (InterruptedException e) {
@@ -215,10 +272,15 @@ public final class ChunkedImageWriter {
 
         @Override
         public void close() {
+            shutDown(threads);
+        }
+
+        /** Waits for every task of {@code threads}: a store call still under way must not see its buffer reused. */
+        static void shutDown(ExecutorService threads) {
             threads.shutdown();
             try {
                 while (!threads.awaitTermination(1, TimeUnit.MINUTES)) {
-                    // a store call is still under way (a slow object store): its buffer must not be reused first
+                    // a store call is still under way (a slow object store)
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

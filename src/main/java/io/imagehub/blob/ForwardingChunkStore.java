@@ -27,8 +27,23 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public Batch batch() {
+        return store.batch();
+    }
+
+    @Override
     public byte[] get(String sha256) throws IOException {
         return store.get(sha256);
+    }
+
+    @Override
+    public boolean trusted() {
+        return store.trusted();
+    }
+
+    @Override
+    public byte[] getForCopy(String sha256) throws IOException {
+        return store.getForCopy(sha256);
     }
 
     @Override
@@ -64,5 +79,29 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     @Override
     public String id() {
         return store.id();
+    }
+
+    /** A batch of the underlying store that passes every call through; views override what they change. */
+    protected static class ForwardingBatch implements Batch {
+        protected final Batch batch;
+
+        protected ForwardingBatch(Batch batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public boolean put(String sha256, byte[] data, int length) throws IOException {
+            return batch.put(sha256, data, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            batch.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            batch.close();
+        }
     }
 }

@@ -110,7 +110,7 @@ public final class GarbageCollector {
                 }
             }
             if (ForwardingChunkStore.underlying(store) instanceof DirectoryChunkStore directory) {
-                temps += directory.removeStaleTempFiles(grace);
+                temps += directory.removeTempFilesOlderThan(cutoff);
             }
         }
         Result result = new Result(scanned, deleted, kept, temps);

@@ -57,16 +57,48 @@ public final class MeteredChunkStore extends ForwardingChunkStore implements Aut
 
     @Override
     public boolean put(String sha256, byte[] data, int length) throws IOException {
-        boolean written = timed("put", () -> store.put(sha256, data, length));
+        return counted(length, () -> store.put(sha256, data, length));
+    }
+
+    private boolean counted(int length, Operation<Boolean> put) throws IOException {
+        boolean written = timed("put", put);
         if (written) {
             bytesWritten.increment(length);
         }
         return written;
     }
 
+    /** Batch puts are timed and counted as puts; the flush has its own timer. */
+    @Override
+    public Batch batch() {
+        return new ForwardingBatch(store.batch()) {
+            @Override
+            public boolean put(String sha256, byte[] data, int length) throws IOException {
+                return counted(length, () -> batch.put(sha256, data, length));
+            }
+
+            @Override
+            public void flush() throws IOException {
+                timed("flush", () -> {
+                    batch.flush();
+                    return null;
+                });
+            }
+        };
+    }
+
     @Override
     public byte[] get(String sha256) throws IOException {
-        byte[] chunk = timed("get", () -> store.get(sha256));
+        return read(() -> store.get(sha256));
+    }
+
+    @Override
+    public byte[] getForCopy(String sha256) throws IOException {
+        return read(() -> store.getForCopy(sha256));
+    }
+
+    private byte[] read(Operation<byte[]> get) throws IOException {
+        byte[] chunk = timed("get", get);
         bytesRead.increment(chunk.length);
         return chunk;
     }

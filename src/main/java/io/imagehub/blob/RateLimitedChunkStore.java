@@ -35,6 +35,20 @@ public final class RateLimitedChunkStore extends ForwardingChunkStore {
         return written;
     }
 
+    @Override
+    public Batch batch() {
+        return new ForwardingBatch(store.batch()) {
+            @Override
+            public boolean put(String sha256, byte[] data, int length) throws IOException {
+                boolean written = batch.put(sha256, data, length);
+                if (written) {
+                    pace(length);
+                }
+                return written;
+            }
+        };
+    }
+
     private synchronized void pace(int length) throws InterruptedIOException {
         bytesWritten += length;
         long dueNanos = startNanos + bytesWritten * 1_000_000_000L / bytesPerSecond;

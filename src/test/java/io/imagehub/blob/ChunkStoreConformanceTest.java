@@ -250,6 +250,123 @@ abstract class ChunkStoreConformanceTest {
     }
 
     @Test
+    void aFlushedBatchIsReadableFromAnotherInstance() throws Exception {
+        List<byte[]> chunks = List.of(bytes("first of the batch"), randomBytes(ChunkedImageWriter.DEFAULT_CHUNK_SIZE, 3),
+                bytes("last of the batch"));
+        try (ChunkStore.Batch batch = store.batch()) {
+            for (byte[] chunk : chunks) {
+                assertThat(batch.put(sha256(chunk), chunk, chunk.length)).isTrue();
+            }
+            batch.flush();
+        }
+
+        ChunkStore other = reopen();
+        for (byte[] chunk : chunks) {
+            assertThat(other.get(sha256(chunk))).isEqualTo(chunk);
+            assertThat(other.contains(sha256(chunk))).isTrue();
+        }
+        assertThat(store.chunksWritten()).isEqualTo(chunks.size());
+    }
+
+    @Test
+    void aBatchWritesEachChunkOnceAndNotOneThatIsStored() throws Exception {
+        byte[] stored = bytes("stored before the batch");
+        String storedSha256 = put(stored);
+        byte[] twice = bytes("put twice into the batch");
+        try (ChunkStore.Batch batch = store.batch()) {
+            assertThat(batch.put(storedSha256, stored, stored.length)).isFalse();
+            assertThat(batch.put(sha256(twice), twice, twice.length)).isTrue();
+            assertThat(batch.put(sha256(twice), twice, twice.length)).isFalse();
+            batch.flush();
+        }
+
+        assertThat(store.chunksWritten()).isEqualTo(2);
+        assertThat(reopen().get(sha256(twice))).isEqualTo(twice);
+    }
+
+    @Test
+    void aBatchTakesPutsFromSeveralThreadsAndItsBuffersMayBeReusedAfterEachPut() throws Exception {
+        int threads = 4;
+        int perThread = 8;
+        Set<String> expected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (ChunkStore.Batch batch = store.batch()) {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(pool.submit(() -> {
+                    byte[] buffer = new byte[64 * 1024];
+                    for (int i = 0; i < perThread; i++) {
+                        new Random(thread * 100L + i).nextBytes(buffer); // the previous chunk's bytes are overwritten
+                        String sha256 = Sha256.of(buffer, buffer.length);
+                        batch.put(sha256, buffer, buffer.length);
+                        expected.add(sha256);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> writer : writers) {
+                writer.get();
+            }
+            batch.flush();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        ChunkStore other = reopen();
+        for (String sha256 : expected) {
+            assertThat(other.get(sha256)).hasSize(64 * 1024); // get verifies the bytes against their key
+        }
+        assertThat(expected).hasSize(threads * perThread);
+    }
+
+    @Test
+    void racingBatchesOfOneChunkBothFlushAndLeaveItIntact() throws Exception {
+        byte[] data = randomBytes(64 * 1024, 11);
+        String sha256 = sha256(data);
+        ChunkStore other = reopen();
+        try (ChunkStore.Batch first = store.batch(); ChunkStore.Batch second = other.batch()) {
+            first.put(sha256, data, data.length);
+            second.put(sha256, data, data.length);
+            second.flush();
+            first.flush();
+        }
+
+        assertThat(reopen().get(sha256)).isEqualTo(data);
+    }
+
+    @Test
+    void aBatchClosedWithoutFlushLeavesNoTornChunk() throws Exception {
+        byte[] data = randomBytes(64 * 1024, 12);
+        String sha256 = sha256(data);
+        try (ChunkStore.Batch batch = store.batch()) {
+            batch.put(sha256, data, data.length);
+        }
+
+        ChunkStore other = reopen();
+        if (other.contains(sha256)) { // a store whose puts are durable at once keeps it, whole
+            assertThat(other.get(sha256)).isEqualTo(data);
+        } else {
+            assertThatThrownBy(() -> other.get(sha256)).isInstanceOf(ChunkNotFoundException.class);
+        }
+    }
+
+    @Test
+    void aTrustedStoreGivesCopiesTheStoredBytesAndAnyOtherVerifiesThem() throws Exception {
+        String sha256 = put(bytes("copied out"));
+        assertThat(store.getForCopy(sha256)).isEqualTo(bytes("copied out"));
+
+        corrupt(sha256);
+
+        if (store.trusted()) {
+            assertThat(store.getForCopy(sha256)).as("not hashed again").isNotEqualTo(bytes("copied out"));
+        } else {
+            assertThatThrownBy(() -> store.getForCopy(sha256)).isInstanceOf(CorruptChunkException.class);
+        }
+        assertThatThrownBy(() -> store.get(sha256)).as("every other read verifies").isInstanceOf(CorruptChunkException.class);
+    }
+
+    @Test
     void differentStoragesHaveDifferentIds() throws Exception {
         assertThat(createStore().id()).isNotEqualTo(store.id());
     }

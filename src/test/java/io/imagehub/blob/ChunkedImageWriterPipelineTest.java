@@ -46,6 +46,12 @@ class ChunkedImageWriterPipelineTest {
         assertThatThrownBy(() -> ChunkedImageWriter.write(new ByteArrayInputStream(randomBytes(20 * CHUNK)), store,
                 CHUNK, bytes -> { })).isInstanceOf(IOException.class).hasMessageContaining("disk full");
         assertThat(store.active.get()).isZero();
+        List<String> published = new ArrayList<>();
+        store.forEach(published::add);
+        assertThat(published).as("the unflushed batch was abandoned").isEmpty();
+        try (var files = java.nio.file.Files.walk(dir)) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile)).as("no temporary file left").isEmpty();
+        }
     }
 
     @Test
@@ -79,13 +85,31 @@ class ChunkedImageWriterPipelineTest {
 
         @Override
         public boolean put(String sha256, byte[] data, int length) throws IOException {
+            return slowly(() -> store.put(sha256, data, length));
+        }
+
+        @Override
+        public Batch batch() {
+            return new ForwardingBatch(store.batch()) {
+                @Override
+                public boolean put(String sha256, byte[] data, int length) throws IOException {
+                    return slowly(() -> batch.put(sha256, data, length));
+                }
+            };
+        }
+
+        private interface Put {
+            boolean put() throws IOException;
+        }
+
+        private boolean slowly(Put put) throws IOException {
             active.incrementAndGet();
             try {
                 Thread.sleep(new Random().nextInt(5));
                 if (puts.incrementAndGet() >= failFrom) {
                     throw new IOException("disk full");
                 }
-                return store.put(sha256, data, length);
+                return put.put();
             } catch (InterruptedException e) {
                 throw new IOException(e);
             } finally {

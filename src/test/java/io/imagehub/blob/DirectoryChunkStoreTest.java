@@ -86,12 +86,29 @@ class DirectoryChunkStoreTest extends ChunkStoreConformanceTest {
         Path stale = leftoverTempFile(sha256, Duration.ofHours(2));
         Path recent = leftoverTempFile(sha256, Duration.ZERO);
 
-        int removed = directoryStore().removeStaleTempFiles(Duration.ofHours(1));
+        int removed = directoryStore().removeTempFilesOlderThan(Instant.now().minus(Duration.ofHours(1)));
 
         assertThat(removed).isEqualTo(1);
         assertThat(stale).doesNotExist();
         assertThat(recent).exists();
         assertThat(store.get(sha256)).isEqualTo(bytes("survivor"));
+    }
+
+    @Test
+    void anUnflushedBatchIsInvisibleAndClosingItRemovesItsTemporaryFiles() throws Exception {
+        byte[] data = bytes("not yet flushed");
+        String sha256 = sha256(data);
+        try (ChunkStore.Batch batch = store.batch()) {
+            batch.put(sha256, data, data.length);
+
+            assertThat(store.contains(sha256)).isFalse();
+            assertThat(reopen().contains(sha256)).isFalse();
+        }
+
+        assertThat(store.contains(sha256)).isFalse();
+        try (var files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
     }
 
     @Test

@@ -116,7 +116,20 @@ class GarbageCollectorTest {
         assertThat(crashed).doesNotExist();
     }
 
-    /** End to end: a deleted image's and a failed import's chunks go, a live image's and the public images' stay. */
+    @Test
+    void keepsTheTemporaryFilesOfABatchStillUnderWayHoweverOld() throws IOException {
+        Path unflushed = Files.writeString(dir.resolve(DirectoryChunkStore.TEMP_PREFIX + "unflushed"), "a chunk");
+        Files.setLastModifiedTime(unflushed, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        writersActiveSince = Instant.now().minus(Duration.ofHours(3)); // an import running for three hours
+
+        assertThat(collector().run().tempFilesRemoved()).isZero();
+        assertThat(unflushed).exists();
+    }
+
+    /**
+     * End to end: a deleted image's chunks go, a failed import publishes none (its batch is abandoned: nothing is left
+     * to collect), a live image's and the public images' stay.
+     */
     @Test
     void collectsTheChunksOfDeletedImagesAndFailedImportsOnARealNode() throws Exception {
         try (FileServer files = new FileServer(); TestServer server = TestServer.importingFrom(files, c -> {
@@ -137,7 +150,7 @@ class GarbageCollectorTest {
             delete.setImageIds(new String[] {gone});
             gz.DeleteImages(delete);
             ChunkStore blobs = server.node().chunkStores().forRegion("ap-guangzhou");
-            assertThat(blobs.contains(chunkOf(failed, 0))).as("the failed import left a chunk").isTrue();
+            assertThat(blobs.contains(chunkOf(failed, 0))).as("the failed import published no chunk").isFalse();
             ageEveryChunk(server.dataDir().resolve("blobs"), Duration.ofMinutes(5));
             Set<String> publicChunks = new HashSet<>();
             blobs.forEach(publicChunks::add);
