@@ -232,7 +232,10 @@ public final class ChunkedImageWriter {
         }
 
         byte[] awaitFreeBuffer(BlockingQueue<byte[]> free) throws IOException {
-            await(pending.peekFirst()); // the oldest task gives its buffer back when it finishes
+            Future<T> oldest = pending.peekFirst();
+            if (oldest != null) {
+                await(oldest); // its buffer comes back when it (and the image digest) is done; a failure shows here
+            } // else every buffer waits for the image digest only, which always gives it back
             try {
                 return free.take();
             } catch (InterruptedException e) {

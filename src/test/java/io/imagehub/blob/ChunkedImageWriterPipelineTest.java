@@ -40,6 +40,30 @@ class ChunkedImageWriterPipelineTest {
     }
 
     @Test
+    void theImageDigestFallingBehindTheChunkThreadsOnlyDelaysTheWrite() throws Exception {
+        byte[] image = randomBytes(300 * CHUNK);
+        // puts that store nothing: the chunk threads race ahead of the one thread hashing the whole image, which
+        // then holds every buffer while no chunk task is pending
+        ChunkStore instant = new ForwardingChunkStore(new DirectoryChunkStore(dir)) {
+            @Override
+            public Batch batch() {
+                return new ForwardingBatch(store.batch()) {
+                    @Override
+                    public boolean put(String sha256, byte[] data, int length) {
+                        return true;
+                    }
+                };
+            }
+        };
+
+        for (int round = 0; round < 20; round++) {
+            Manifest manifest = ChunkedImageWriter.write(new ByteArrayInputStream(image), instant, CHUNK, bytes -> { });
+
+            assertThat(manifest.sha256()).isEqualTo(Sha256.of(image, image.length));
+        }
+    }
+
+    @Test
     void aFailedPutFailsTheWriteAndNoPutOutlivesIt() throws Exception {
         Store store = new Store(new DirectoryChunkStore(dir), 3);
 
