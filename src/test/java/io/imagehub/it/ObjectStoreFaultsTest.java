@@ -132,7 +132,7 @@ class ObjectStoreFaultsTest {
         String source = Images.importReady(client(GZ), files.put("kept.raw", kept), "kept");
 
         proxy.failAfterUploads(2);
-        String doomed = Images.importImage(client(GZ), files.put("doomed.raw", ImageBytes.disk(3 * CHUNK + 1, 9)), "doomed");
+        String doomed = Images.importImage(client(GZ), files.put("doomed.raw", ImageBytes.disk(2 * CHUNK + 1, 9)), "doomed");
         Image failed = Images.awaitSettled(client(GZ), doomed);
         RawClient raw = new RawClient(server, alice);
         assertThat(failed.getImageState()).isEqualTo("IMPORTFAILED");
