@@ -32,7 +32,7 @@ public final class ServeCommand implements Callable<Integer> {
     Integer shareExpiryMaxDays;
     @Option(names = "--listing-cache-mib", description = "Memory for cached DescribeImages answers (default 32; 0 = off).")
     Integer listingCacheMib;
-    @Option(names = "--requests-per-second", description = "Calls of one action per account per second on this node (default 2000; 0 = no limit).")
+    @Option(names = "--requests-per-second", description = "Calls of one action per account per second on this node (default 5000; 0 = no limit).")
     Double requestsPerSecond;
     @Option(names = "--action-requests-per-second", description = "ACTION=RATE: that action's own rate, e.g. DescribeImages=40 (repeatable).")
     Map<String, Double> actionRequestsPerSecond;

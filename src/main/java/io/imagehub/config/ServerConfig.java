@@ -62,7 +62,7 @@ public class ServerConfig {
      * Calls per second one account may make of one action on one node (docs/adr/0015-request-limits.md); more are
      * refused with RequestLimitExceeded. 0 means no limit.
      */
-    public double requestsPerSecond = 2000;
+    public double requestsPerSecond = 5000;
     /** Rates that replace {@link #requestsPerSecond} for the actions named, e.g. {"DescribeImages": 40}. */
     public Map<String, Double> actionRequestsPerSecond = new LinkedHashMap<>();
     /** Uncached SecretIds a node may look up per second: the bound on floods of made-up keys; 0 = no bound. */
