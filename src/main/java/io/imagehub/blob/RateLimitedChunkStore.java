@@ -28,11 +28,7 @@ public final class RateLimitedChunkStore extends ForwardingChunkStore {
 
     @Override
     public boolean put(String sha256, byte[] data, int length) throws IOException {
-        boolean written = store.put(sha256, data, length);
-        if (written) {
-            pace(length);
-        }
-        return written;
+        return paced(store.put(sha256, data, length), length);
     }
 
     @Override
@@ -40,13 +36,17 @@ public final class RateLimitedChunkStore extends ForwardingChunkStore {
         return new ForwardingBatch(store.batch()) {
             @Override
             public boolean put(String sha256, byte[] data, int length) throws IOException {
-                boolean written = batch.put(sha256, data, length);
-                if (written) {
-                    pace(length);
-                }
-                return written;
+                return paced(batch.put(sha256, data, length), length);
             }
         };
+    }
+
+    /** Paces a put that wrote {@code length} new bytes; passes {@code written} on. */
+    private boolean paced(boolean written, int length) throws InterruptedIOException {
+        if (written) {
+            pace(length);
+        }
+        return written;
     }
 
     private synchronized void pace(int length) throws InterruptedIOException {

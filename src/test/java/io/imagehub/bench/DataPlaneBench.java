@@ -104,7 +104,7 @@ public final class DataPlaneBench {
             CvmClient gz = server.client(account, GZ);
             String[] image = new String[1];
             imported = time(() -> image[0] = Images.importReady(gz, files.put("disk.raw", disk), "bench"));
-            report("ImportImage (HTTP on loopback -> directory store, fsync per chunk)", mib, imported);
+            report("ImportImage (HTTP on loopback -> directory store, one flush)", mib, imported);
             ChunkStore scratch = new DirectoryChunkStore(work.resolve("store-ingest"));
             ingested = time(() -> {
                 try (InputStream in = Files.newInputStream(disk)) {

@@ -108,12 +108,7 @@ class CrashRecoveryTest {
             }
 
             // 5. garbage collection (grace 0) finds every chunk referenced, and no temporary file left
-            ServerConfig gcConfig = ServerConfig.load(config);
-            gcConfig.dataDir = dataDir;
-            gcConfig.port = 0;
-            gcConfig.adminToken = ADMIN_TOKEN;
-            gcConfig.gcGraceSeconds = 0;
-            try (Imagehub node = Imagehub.start(gcConfig)) {
+            try (Imagehub node = inProcessNode(config, dataDir)) {
                 node.garbageCollector().run();
             }
             Set<String> expected = new HashSet<>(seeded);
@@ -160,12 +155,7 @@ class CrashRecoveryTest {
             second.kill();
 
             // 3. the acknowledged image reads back whole; garbage collection leaves its chunks and removes the rest
-            ServerConfig gcConfig = ServerConfig.load(config);
-            gcConfig.dataDir = dataDir;
-            gcConfig.port = 0;
-            gcConfig.adminToken = ADMIN_TOKEN;
-            gcConfig.gcGraceSeconds = 0;
-            try (Imagehub node = Imagehub.start(gcConfig)) {
+            try (Imagehub node = inProcessNode(config, dataDir)) {
                 assertThat(downloadedSha256("127.0.0.1:" + node.port(), alice, imageId)).isEqualTo(diskSha256);
                 // the import job was killed before it was marked done: until this node has taken it over (its lease
                 // runs out) and ended it, the job holds garbage collection's cutoff, and the temporary files stay
@@ -187,6 +177,16 @@ class CrashRecoveryTest {
                 child.kill();
             }
         }
+    }
+
+    /** A node in this JVM on the data dir, collecting garbage with no grace period. */
+    private static Imagehub inProcessNode(Path config, Path dataDir) throws IOException {
+        ServerConfig gcConfig = ServerConfig.load(config);
+        gcConfig.dataDir = dataDir;
+        gcConfig.port = 0;
+        gcConfig.adminToken = ADMIN_TOKEN;
+        gcConfig.gcGraceSeconds = 0;
+        return Imagehub.start(gcConfig);
     }
 
     /** The image's bytes through its signed download URL, hashed here. */
