@@ -61,7 +61,7 @@ class CrashRecoveryTest {
         long bytes = (long) mib << 20;
         try (ThrottledFileServer files = new ThrottledFileServer()) {
             String url = files.put("disk.raw", disk);
-            Path config = writeConfig(work.resolve("config.json"), files.baseUrl(), bytes / 8);
+            Path config = writeConfig(work.resolve("config.json"), files.baseUrl(), bytes / 8, 3);
             Path storeOne = dataDir.resolve("stores/one");
             Path storeTwo = dataDir.resolve("stores/two");
 
@@ -130,7 +130,9 @@ class CrashRecoveryTest {
         Path disk = writeDisk(work.resolve("disk.raw"), 16); // nothing here is caught half-way: a small image will do
         Path armed = work.resolve("hold-before-flush");
         try (ThrottledFileServer files = new ThrottledFileServer()) {
-            Path config = writeConfig(work.resolve("config.json"), files.baseUrl(), 0);
+            // a held job reports no progress, so its lease is not renewed: 10 s keep the held node's own workers
+            // from taking it over again (and publishing it) while the test looks at it
+            Path config = writeConfig(work.resolve("config.json"), files.baseUrl(), 0, 10);
             Path storeOne = dataDir.resolve("stores/one");
 
             // 1. every chunk put, none flushed: the import holds there (ImageIngest's crash-test hook) and is killed
@@ -218,17 +220,18 @@ class CrashRecoveryTest {
     }
 
     /** Two regions on two directory stores; imports and syncs paced so that they can be caught half-way. */
-    private static Path writeConfig(Path file, String importAllow, long copyBytesPerSecond) throws IOException {
+    private static Path writeConfig(Path file, String importAllow, long copyBytesPerSecond, int leaseSeconds)
+            throws IOException {
         return Files.writeString(file, """
                 {
                   "importAllow": ["%s"],
-                  "jobLeaseSeconds": 3,
+                  "jobLeaseSeconds": %d,
                   "gcIntervalSeconds": 0,
                   "copyBytesPerSecond": %d,
                   "stores": {"one": {"type": "dir", "path": "stores/one"}, "two": {"type": "dir", "path": "stores/two"}},
                   "regionStore": {"ap-guangzhou": "one", "ap-beijing": "one", "ap-shanghai": "two"}
                 }
-                """.formatted(importAllow, copyBytesPerSecond));
+                """.formatted(importAllow, leaseSeconds, copyBytesPerSecond));
     }
 
     /** Seeded noise, written chunk by chunk while the chunk digests and the image digest are computed. */
