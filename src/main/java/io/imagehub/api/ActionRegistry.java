@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.imagehub.api.ActionDescription.Kind;
 import io.imagehub.api.ActionDescription.Member;
 import io.imagehub.api.ActionDescription.Type;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -89,7 +88,7 @@ public final class ActionRegistry {
     public static ActionRegistry catalogue() {
         ActionRegistry registry = new ActionRegistry();
         new RegionActions(List.of()).register(registry);
-        new ImageActions(null, null, 0, new SimpleMeterRegistry()).register(registry);
+        new ImageActions(null, null, 0, null).register(registry); // no meters: a registry would start logging in the CLI
         new InstanceActions(null, List.of(), List.of()).register(registry);
         new DataPlaneActions(null).register(registry);
         new ImagehubActions(null).register(registry);

@@ -49,13 +49,16 @@ public final class ImageActions {
     private final Counter cacheHits;
     private final Counter cacheMisses;
 
-    /** {@code meters} gets {@code imagehub_listing_cache_requests_total{result}}: hits and misses of the cache. */
+    /**
+     * {@code meters} gets {@code imagehub_listing_cache_requests_total{result}}: hits and misses of the cache; null
+     * only for {@link ActionRegistry#catalogue()}, whose actions are described, never called.
+     */
     public ImageActions(ImageService images, ImportService imports, long listingCacheBytes, MeterRegistry meters) {
         this.images = images;
         this.imports = imports;
         this.listingCache = new ListingCache(listingCacheBytes);
-        this.cacheHits = cacheCounter(meters, "hit");
-        this.cacheMisses = cacheCounter(meters, "miss");
+        this.cacheHits = meters == null ? null : cacheCounter(meters, "hit");
+        this.cacheMisses = meters == null ? null : cacheCounter(meters, "miss");
     }
 
     private static Counter cacheCounter(MeterRegistry meters, String result) {
