@@ -66,6 +66,8 @@ public final class HttpServer implements AutoCloseable {
                 .port(port)
                 // Helidon's default (0.5 s) would cut off a long upload or download in flight at SIGTERM
                 .shutdownGracePeriod(shutdownGrace)
+                // Helidon's own SIGTERM hook would close the port at once; Imagehub.close drains first, then stops it
+                .shutdownHook(false)
                 // without TCP_NODELAY a response written in two segments waits for the client's delayed ACK (~40 ms)
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .routing(routing)

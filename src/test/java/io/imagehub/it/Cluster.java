@@ -105,26 +105,43 @@ public final class Cluster implements AutoCloseable {
         this.files = new FileServer();
         this.throttled = new ThrottledFileServer();
         this.configFile = writeConfig();
-        byte[] masterKey = new byte[32];
-        new SecureRandom().nextBytes(masterKey);
-        // every node must hold the key that encrypts stored SecretKeys, or one could not check another's keys
-        this.env = Map.of("IMAGEHUB_ADMIN_TOKEN", ADMIN_TOKEN,
-                "IMAGEHUB_MASTER_KEY", Base64.getEncoder().encodeToString(masterKey),
+        // every node must hold the key that encrypts stored SecretKeys, or one could not check another's keys; the
+        // soak hands its own in (the key of the accounts it seeds), a test gets a random one
+        String masterKey = System.getenv("IMAGEHUB_MASTER_KEY");
+        if (masterKey == null) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            masterKey = Base64.getEncoder().encodeToString(random);
+        }
+        this.env = Map.of("IMAGEHUB_ADMIN_TOKEN", ADMIN_TOKEN, "IMAGEHUB_MASTER_KEY", masterKey,
                 "AWS_ACCESS_KEY_ID", S3Endpoint.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Endpoint.SECRET_KEY);
         this.serveArgs = List.of("--config", configFile.toString(),
                 "--db-url", jdbcUrl(), "--db-user", "postgres",
                 "--store", "s3", "--s3-endpoint", s3.endpoint().toString(), "--s3-bucket", BUCKET);
-        // the first node migrates the schema and seeds the public images; the others start together after it
-        nodes.add(startNode(0));
-        try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<NodeProcess>> started = new ArrayList<>();
-            for (int i = 1; i < options.nodes(); i++) {
-                int index = i;
-                started.add(starting.submit(() -> startNode(index)));
+        try {
+            // the first node migrates the schema and seeds the public images; the others start together after it
+            nodes.add(startNode(0));
+            try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<NodeProcess>> started = new ArrayList<>();
+                for (int i = 1; i < options.nodes(); i++) {
+                    int index = i;
+                    started.add(starting.submit(() -> startNode(index)));
+                }
+                java.util.concurrent.ExecutionException failed = null;
+                for (Future<NodeProcess> node : started) {
+                    try {
+                        nodes.add(node.get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed = e;
+                    }
+                }
+                if (failed != null) {
+                    throw failed;
+                }
             }
-            for (Future<NodeProcess> node : started) {
-                nodes.add(node.get());
-            }
+        } catch (Exception e) {
+            stopAll(); // a node that did not start must not leave the others (and PostgreSQL) running
+            throw e;
         }
         this.balancer = new LoadBalancer(this::endpoints, Duration.ofMillis(100));
     }
@@ -263,6 +280,10 @@ public final class Cluster implements AutoCloseable {
     @Override
     public void close() throws Exception {
         balancer.close();
+        stopAll();
+    }
+
+    private void stopAll() throws Exception {
         List<Thread> stopping = new ArrayList<>();
         for (NodeProcess node : List.copyOf(nodes)) {
             stopping.add(Thread.ofVirtual().start(() -> {
