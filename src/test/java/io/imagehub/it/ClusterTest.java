@@ -11,7 +11,6 @@ import io.imagehub.domain.DataPlaneService;
 import io.imagehub.domain.ImageService;
 import io.imagehub.jobs.JobRunner;
 import io.imagehub.store.JdbcChunkReferences;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -58,21 +56,26 @@ class ClusterTest {
     /** Enough to meet every kind of change around both kills; the replay's cost grows with it. */
     private static final int CHANGES_PER_CLIENT = 30;
     private static final Duration PAUSE = Duration.ofMillis(300);
-    private static final int CHUNK = 4 << 20;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private static Cluster cluster;
     private static Path work;
     private static Path disk;
     private static String diskDigest;
+    private static String firstChunk;
 
     private final List<String> killed = new ArrayList<>();
+    private final List<Thread> restarts = new ArrayList<>();
+    private final List<String> restartFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path tempDir) throws Exception {
         work = tempDir;
         int mib = Integer.getInteger("imagehub.cluster.mib", Boolean.getBoolean("imagehub.soak") ? 512 : 64);
-        disk = writeDisk(work.resolve("big.raw"), mib);
+        disk = work.resolve("big.raw");
+        List<String> chunks = new ArrayList<>();
+        diskDigest = ImageBytes.writeDisk(disk, mib / 4, 512, chunks::add);
+        firstChunk = chunks.get(0);
         // copies paced so that one is caught half-way; the drain long enough to see the node answer during it
         cluster = Cluster.start(Cluster.Options.defaults().copyBytesPerSecond((long) mib << 20 >> 3).drainSeconds(4));
     }
@@ -135,8 +138,12 @@ class ClusterTest {
         restartKilled();
         phase(began, "sync killed and finished");
 
-        // 3. the workload stops; every job it started finishes
+        // 3. the workload stops; every job it started finishes; the killed nodes are back
         workload.stop(clients);
+        for (Thread restart : restarts) {
+            restart.join();
+        }
+        assertThat(restartFailures).as("killed nodes started again").isEmpty();
         NormalState.Reader clusterDb = new NormalState.Reader(cluster.database());
         awaitTrue(() -> clusterDb.unfinishedJobs() == 0, "every job finished");
         System.out.printf("workload: %d calls, %d changes, %d lost on the killed nodes%n", workload.calls.get(),
@@ -174,7 +181,7 @@ class ClusterTest {
             }
             Set<String> referenced = new JdbcChunkReferences(collector.database()).referencedChunks();
             assertThat(stored).as("chunks stored").isEqualTo(referenced);
-            assertThat(collector.chunkStores().forRegion(FAR).contains(firstChunkOfDisk())).isTrue();
+            assertThat(collector.chunkStores().forRegion(FAR).contains(firstChunk)).isTrue();
         }
     }
 
@@ -302,9 +309,16 @@ class ClusterTest {
         cluster.kill(index);
     }
 
-    private void restartKilled() throws Exception {
-        String endpoint = killed.get(killed.size() - 1);
-        cluster.restart(cluster.endpoints().indexOf(endpoint));
+    /** Starts the last killed node again in the background (a JVM start is slow on a loaded machine). */
+    private void restartKilled() {
+        int index = cluster.endpoints().indexOf(killed.get(killed.size() - 1));
+        restarts.add(Thread.ofVirtual().start(() -> {
+            try {
+                cluster.restart(index);
+            } catch (java.io.IOException e) {
+                restartFailures.add(e.toString());
+            }
+        }));
     }
 
     private static List<String> smallImages() {
@@ -362,25 +376,4 @@ class ClusterTest {
         }
     }
 
-    /** Seeded noise, every 4 MiB chunk distinct; sets {@link #diskDigest}. */
-    private static Path writeDisk(Path file, int mib) throws Exception {
-        MessageDigest whole = MessageDigest.getInstance("SHA-256");
-        Random random = new Random(512);
-        byte[] chunk = new byte[CHUNK];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < mib / 4; i++) {
-                random.nextBytes(chunk);
-                out.write(chunk);
-                whole.update(chunk);
-            }
-        }
-        diskDigest = HexFormat.of().formatHex(whole.digest());
-        return file;
-    }
-
-    private static String firstChunkOfDisk() throws Exception {
-        try (var in = Files.newInputStream(disk)) {
-            return Tc3Signer.sha256Hex(in.readNBytes(CHUNK));
-        }
-    }
 }
