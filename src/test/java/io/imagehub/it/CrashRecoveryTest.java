@@ -10,7 +10,6 @@ import io.imagehub.config.ServerConfig;
 import io.imagehub.jobs.ImageIngest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +26,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -46,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
     private static final String GZ = "ap-guangzhou";
     private static final String SH = "ap-shanghai";
-    private static final int CHUNK = 4 * 1024 * 1024;
     private static final String ADMIN_TOKEN = "crash-recovery-admin-token";
 
     private final int mib = Integer.getInteger("imagehub.crash.mib", 64);
@@ -236,18 +233,7 @@ class CrashRecoveryTest {
 
     /** Seeded noise, written chunk by chunk while the chunk digests and the image digest are computed. */
     private Path writeDisk(Path file, int mib) throws Exception {
-        MessageDigest whole = MessageDigest.getInstance("SHA-256");
-        Random random = new Random(42);
-        byte[] chunk = new byte[CHUNK];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < mib / 4; i++) {
-                random.nextBytes(chunk);
-                out.write(chunk);
-                whole.update(chunk);
-                diskChunks.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(chunk)));
-            }
-        }
-        diskSha256 = HexFormat.of().formatHex(whole.digest());
+        diskSha256 = ImageBytes.writeDisk(file, mib / 4, 42, diskChunks::add);
         return file;
     }
 
