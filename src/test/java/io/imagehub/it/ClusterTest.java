@@ -155,6 +155,7 @@ class ClusterTest {
         phase(began, "workload stopped, jobs finished");
         // 4. the same changes, serially, on a fresh single node, end in the same state
         List<MixedWorkload.Change> settled = workload.settleLost(clusterDb);
+        assertThat(workload.errors).as("lost calls whose effect is not what was audited").isEmpty();
         try (TestServer fresh = TestServer.importingFrom(cluster.files(), c -> { });
              LoadBalancer direct = new LoadBalancer(() -> List.of(fresh.endpoint()), Duration.ofMillis(100))) {
             List<TestServer.Account> replayAccounts = fresh.createAccounts("w", CLIENTS);

@@ -327,9 +327,13 @@ final class MixedWorkload {
             boolean sharing = action.equals("ShareImage") || action.equals("CancelImageShare");
             boolean applied = last != null && last.action().equals(action) && (!sharing
                     || last.accounts().equals(accounts.get(Integer.parseInt(c.argument())).accountId()));
-            if (applied && action.equals("SyncImages")) {
+            if (applied && action.equals("SyncImages") && last.outcome().equals("Success")) {
                 String copy = cluster.imageId(owner.accountId(), c.argument(), c.image());
-                imageKeys.put(copy, key(ownerName, c.argument(), c.image()));
+                if (copy == null) {
+                    errors.add("a lost SyncImages of " + c.image() + " succeeded, but no copy is in " + c.argument());
+                } else {
+                    imageKeys.put(copy, key(ownerName, c.argument(), c.image()));
+                }
             }
             settled.add(c.withOutcome(applied ? last.outcome() : NOT_APPLIED));
         }
