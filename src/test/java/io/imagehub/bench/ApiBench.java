@@ -112,7 +112,8 @@ public final class ApiBench {
         measureSequence("DeleteImages ~ delete", false, c -> deletes(c, 1));
         // last: the import jobs it starts keep the server busy after it
         List<Account> importers = support.accounts("bench-import-" + System.nanoTime(), CLIENTS);
-        try (FileServer files = new FileServer()) {
+        // bench/run allows the node to import from this port only (an allow-list entry names one port)
+        try (FileServer files = new FileServer(Integer.getInteger("bench.filesPort", 0))) {
             String url = files.put("bench.raw", new byte[4096]);
             measureSequence("ImportImage ~ create", false, c -> numbered(4000, i -> new Call(
                     importers.get(c).secretId(), importers.get(c).secretKey(), "ImportImage", region,

@@ -31,7 +31,12 @@ public final class FileServer implements AutoCloseable {
     private final List<Socket> stalled = new CopyOnWriteArrayList<>();
 
     public FileServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    /** On {@code port} of loopback (0: any free one), for a node started before this server. */
+    public FileServer(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", exchange -> {
             requests.add(new Request(exchange.getRequestURI().toString(), exchange.getRequestHeaders().getFirst("Host")));
             byte[] body = files.get(exchange.getRequestURI().getPath());
