@@ -1,5 +1,6 @@
 package io.imagehub.backup;
 
+import io.imagehub.blob.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -10,9 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /** File chores of backups and restores: digests, forcing to disk, atomic writes, empty targets. */
@@ -20,24 +19,16 @@ final class BackupFiles {
     private BackupFiles() {
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
-    }
-
     static String sha256Hex(byte[] data) {
-        return HexFormat.of().formatHex(sha256().digest(data));
+        return Sha256.of(data, data.length);
     }
 
     static String sha256Hex(Path file) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     static void force(Path file) throws IOException {

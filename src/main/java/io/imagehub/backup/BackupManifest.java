@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.imagehub.backup.BackupException.Kind;
+import io.imagehub.blob.Sha256;
 import io.imagehub.domain.SecretCipher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,6 @@ public record BackupManifest(String format, String createdAt, DatabaseEntry data
     public static final String FILE = "backup.json";
     public static final String DATABASE_FILE = "database.zip";
     private static final int MAX_BYTES = 1 << 20;
-    static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern DIR_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -107,7 +107,7 @@ public record BackupManifest(String format, String createdAt, DatabaseEntry data
         if (!FORMAT.equals(format)) {
             throw invalid(file + ": format is " + format + ", this imagehub reads " + FORMAT);
         }
-        if (database == null || !SHA256.matcher(String.valueOf(database.sha256())).matches() || database.bytes() <= 0) {
+        if (database == null || !Sha256.isValid(database.sha256()) || database.bytes() <= 0) {
             throw invalid(file + ": the database entry is missing or has no valid size and sha256");
         }
         if (masterKeyCheck == null || counts == null || stores == null) {
@@ -116,7 +116,7 @@ public record BackupManifest(String format, String createdAt, DatabaseEntry data
         Set<String> dirs = new HashSet<>();
         for (StoreEntry store : stores) {
             if (store == null || store.name() == null || store.dir() == null || !DIR_NAME.matcher(store.dir()).matches()
-                    || !dirs.add(store.dir()) || !SHA256.matcher(String.valueOf(store.chunkListSha256())).matches()
+                    || !dirs.add(store.dir()) || !Sha256.isValid(store.chunkListSha256())
                     || store.chunks() < 0) {
                 throw invalid(file + ": a store entry is incomplete or names a directory that is not a plain name");
             }

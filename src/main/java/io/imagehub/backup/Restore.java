@@ -6,6 +6,7 @@ import io.imagehub.blob.ChunkNotFoundException;
 import io.imagehub.blob.ChunkStore;
 import io.imagehub.blob.CorruptChunkException;
 import io.imagehub.blob.DirectoryChunkStore;
+import io.imagehub.blob.Sha256;
 import io.imagehub.config.ServerConfig;
 import io.imagehub.config.StoreConfig;
 import io.imagehub.domain.SecretCipher;
@@ -144,7 +145,7 @@ public final class Restore {
             throw invalid(listFile + " is not the list " + BackupManifest.FILE + " describes (SHA-256 differs)");
         }
         List<String> chunks = new String(list, StandardCharsets.US_ASCII).lines().toList();
-        if (chunks.size() != store.chunks() || !chunks.stream().allMatch(c -> BackupManifest.SHA256.matcher(c).matches())) {
+        if (chunks.size() != store.chunks() || !chunks.stream().allMatch(Sha256::isValid)) {
             throw invalid(listFile + " does not list " + store.chunks() + " chunk digests");
         }
         if (store.copied() && !chunks.isEmpty()) {

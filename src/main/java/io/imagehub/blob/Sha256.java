@@ -4,8 +4,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 helpers shared by the chunk stores, the writer and the reader. */
-final class Sha256 {
+/** SHA-256 helpers shared by the chunk stores, the writer, the reader and backups. */
+public final class Sha256 {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final int HEX_LENGTH = 64;
@@ -13,7 +13,7 @@ final class Sha256 {
     private Sha256() {
     }
 
-    static MessageDigest newDigest() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -21,17 +21,17 @@ final class Sha256 {
         }
     }
 
-    static String hex(MessageDigest digest) {
+    public static String hex(MessageDigest digest) {
         return HEX.formatHex(digest.digest());
     }
 
-    static String of(byte[] data, int length) {
+    public static String of(byte[] data, int length) {
         MessageDigest digest = newDigest();
         digest.update(data, 0, length);
         return hex(digest);
     }
 
-    static boolean isValid(String sha256) {
+    public static boolean isValid(String sha256) {
         if (sha256 == null || sha256.length() != HEX_LENGTH) {
             return false;
         }
